@@ -1,0 +1,1 @@
+"""observances: United Nations observances as a registry, calendar feeds and statement drafts."""

@@ -1,0 +1,3 @@
+from observances.cli import main
+
+main()

@@ -1,0 +1,170 @@
+"""Commands that read the registry: validate, list, show, upcoming."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from observances.cli.options import date_option, json_option, load_registry, registry_option
+from observances.cli.output import day_span, echo_json, ordinal, table
+
+KINDS = ("day", "week", "month", "year", "decade", "period")
+
+
+@click.command()
+@registry_option
+def validate(registry_path: str) -> None:
+    """Check the registry and report every problem, one per line (exit 2 if any)."""
+    registry = load_registry(registry_path)
+    spans = sum(len(obs.dates) for obs in registry.observances)
+    unverified = sum(not obs.verified for obs in registry.observances)
+    click.echo(
+        f"{registry_path}: {len(registry.observances)} observances, {spans} date spans, "
+        f"{unverified} unverified; no problems found."
+    )
+
+
+@click.command("list")
+@registry_option
+@click.option("--tag", "tags", multiple=True, help="Only observances with this tag (repeatable).")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS), help="Only this kind.")
+@json_option
+def list_(registry_path: str, tags: tuple[str, ...], kinds: tuple[str, ...], as_json: bool) -> None:
+    """List the observances in the registry."""
+    registry = load_registry(registry_path)
+    selected = registry.select(tags=tags, kinds=kinds)
+    if as_json:
+        echo_json(
+            [
+                {
+                    "id": obs.id,
+                    "name": obs.name,
+                    "short_name": obs.short_name,
+                    "kind": obs.kind.value,
+                    "tags": list(obs.tags),
+                    "verified": obs.verified,
+                }
+                for obs in selected
+            ]
+        )
+        return
+    table(
+        ("ID", "KIND", "NAME", "TAGS"),
+        [
+            (
+                o.id,
+                o.kind.value,
+                o.name + ("" if o.verified else " (unverified)"),
+                ", ".join(o.tags),
+            )
+            for o in selected
+        ],
+        ("cyan", "", "", "green"),
+    )
+
+
+@click.command()
+@click.argument("observance_id", metavar="ID")
+@registry_option
+@json_option
+def show(observance_id: str, registry_path: str, as_json: bool) -> None:
+    """Show one observance: its names, dates over time, citations and notes."""
+    from observances.dates import describe_span
+
+    obs = load_registry(registry_path).get(observance_id)
+    if as_json:
+        from pydantic import TypeAdapter
+
+        from observances.registry import Observance
+
+        data = TypeAdapter(Observance).dump_python(obs, mode="json", exclude_none=True)
+        for span, dumped in zip(obs.dates, data["dates"], strict=True):
+            dumped["description"] = describe_span(span)
+        echo_json(data)
+        return
+    out = click.echo
+    out(click.style(obs.name, bold=True) + (f" ({obs.short_name})" if obs.short_name else ""))
+    out(f"  id: {obs.id}    kind: {obs.kind.value}    proclaimed by: {obs.body}")
+    if obs.tags:
+        out(f"  tags: {', '.join(obs.tags)}")
+    if obs.url:
+        out(f"  {obs.url}")
+    if not obs.verified:
+        out(click.style(f"  UNVERIFIED: {obs.reason}", fg="yellow"))
+    if obs.former_names:
+        out("\nNames")
+        since = obs.first_year
+        for former in obs.former_names:
+            out(f"  {since}-{former.until}  {former.name}  [{former.cite}]")
+            since = former.until + 1
+        out(f"  {since}-      {obs.name}")
+    out("\nDates")
+    for span in obs.dates:
+        out(f"  {describe_span(span)}  [{span.cite}]" + (f"  {span.note}" if span.note else ""))
+    for move in obs.moves:
+        out(f"  in {move.date.year}: moved from {move.date} to {move.moved_to}  [{move.cite}]")
+    out("\nCitations")
+    for citation in obs.citations:
+        adopted = (
+            f", adopted {citation.adopted.day} {citation.adopted:%B %Y}" if citation.adopted else ""
+        )
+        out(f"  {citation.symbol}{adopted}" + (f"  {citation.url}" if citation.url else ""))
+        if citation.note:
+            out(f"    {citation.note}")
+    if obs.notes:
+        out(f"\nNotes\n  {obs.notes.strip()}")
+
+
+@click.command()
+@registry_option
+@date_option("--from", "start", "First day (default: today).")
+@date_option("--to", "end", "Last day, inclusive.")
+@click.option("--days", type=click.IntRange(min=1), help="How many days ahead (default 60).")
+@click.option("--tag", "tags", multiple=True, help="Only observances with this tag (repeatable).")
+@click.option("--id", "ids", multiple=True, help="Only this observance (repeatable).")
+@json_option
+def upcoming(
+    registry_path: str,
+    start: dt.date | None,
+    end: dt.date | None,
+    days: int | None,
+    tags: tuple[str, ...],
+    ids: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Observances starting in a window: from today for 60 days unless told otherwise."""
+    from observances import clock
+    from observances.dates import occurrences
+
+    if end is not None and days is not None:
+        raise click.UsageError("give --to or --days, not both")
+    start = start or clock.today()
+    end = end or start + dt.timedelta(days=(days or 60) - 1)
+    if end < start:
+        raise click.BadParameter(f"{end} is before --from {start}", param_hint="--to")
+    registry = load_registry(registry_path)
+    found = occurrences(registry.select(ids=ids, tags=tags), start, end)
+    if as_json:
+        echo_json([occ.as_json() for occ in found])
+        return
+    if not found:
+        click.echo(f"No observances from {start} to {end}.")
+        return
+    table(
+        ("DATE", "OBSERVANCE", "KIND", "EDITION", "SOURCE"),
+        [
+            (
+                day_span(occ.start, occ.end),
+                occ.name + ("" if occ.observance.verified else " (unverified)"),
+                occ.kind.value,
+                ordinal(occ.edition) if occ.edition else "",
+                occ.citation.symbol,
+            )
+            for occ in found
+        ],
+        ("cyan", "", "", "", "bright_black"),
+    )
+
+
+COMMANDS = (validate, list_, show, upcoming)

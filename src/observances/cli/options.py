@@ -1,0 +1,55 @@
+"""Options shared by several commands, so that each is spelled and documented once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from observances.registry import Registry
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def registry_option(func: F) -> F:
+    """`--registry PATH`, also read from OBSERVANCES_REGISTRY."""
+    return click.option(
+        "--registry",
+        "registry_path",
+        envvar="OBSERVANCES_REGISTRY",
+        default="observances.yaml",
+        show_default=True,
+        type=click.Path(dir_okay=False),
+        help="The registry file (env: OBSERVANCES_REGISTRY).",
+    )(func)
+
+
+def json_option(func: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(
+        func
+    )
+
+
+def load_registry(path: str) -> Registry:
+    from observances.registry import load
+
+    return load(path)
+
+
+def date_option(flag: str, dest: str, help: str) -> Callable[[F], F]:
+    """An option that takes a date written YYYY-MM-DD and passes a `datetime.date`."""
+
+    def to_date(ctx: click.Context, param: click.Parameter, value: dt.datetime | None) -> Any:
+        return value.date() if value else None
+
+    return click.option(
+        flag,
+        dest,
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        callback=to_date,
+        metavar="YYYY-MM-DD",
+        help=help,
+    )

@@ -1,0 +1,55 @@
+"""Human output: aligned tables and JSON. Colour only when writing to a terminal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+
+import click
+
+
+def echo_json(value: object) -> None:
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], styles: Sequence[str] = ()
+) -> None:
+    """Print rows as aligned columns; `styles` gives a click colour per column ('' for none).
+
+    click.echo strips the colour codes when stdout is not a terminal."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+    last = len(headers) - 1
+
+    def line(cells: Sequence[str], bold: bool = False) -> str:
+        out = []
+        for i, cell in enumerate(cells):
+            text = cell if i == last else cell.ljust(widths[i])
+            colour = styles[i] if i < len(styles) else ""
+            out.append(click.style(text, fg=colour or None, bold=bold))
+        return "  ".join(out).rstrip()
+
+    click.echo(line(headers, bold=True))
+    for row in rows:
+        click.echo(line(row))
+
+
+def day_span(start: dt.date, end: dt.date) -> str:
+    """'Sat 12 Sep 2026', or 'Mon 9 Nov - Sun 15 Nov 2026' for several days."""
+    if start == end:
+        return f"{start:%a} {start.day} {start:%b %Y}"
+    if (end - start).days > 40:
+        return f"{start:%d %b %Y} - {end:%d %b %Y}".lstrip("0")
+    first = f"{start:%a} {start.day} {start:%b}" + (
+        f" {start:%Y}" if start.year != end.year else ""
+    )
+    return f"{first} - {end:%a} {end.day} {end:%b %Y}"
+
+
+def ordinal(n: int) -> str:
+    """1 -> '1st', 12 -> '12th', 23 -> '23rd'."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

@@ -1,0 +1,126 @@
+"""YAML to plain Python values, remembering the line of every value.
+
+PyYAML's implicit typing (YAML 1.1) changes meanings behind an author's back: `no` becomes
+false and `12:09` becomes the number 729. We therefore keep every scalar's text and let the
+pydantic schema decide its type, except plain decimal integers (years). Plain scalars that a
+YAML 1.1 reader would turn into a boolean or a base-60 number are reported, so that the file
+means the same thing to every YAML reader.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from observances.errors import Problem
+
+try:  # libyaml is ten times faster; the pure-Python composer is the fallback
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - wheels ship libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+Path = tuple[str | int, ...]
+
+_DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_INT_TAG = "tag:yaml.org,2002:int"
+_NULL_TAG = "tag:yaml.org,2002:null"
+
+
+@dataclass
+class Document:
+    """A parsed YAML file: its data, the line of each value by path, and what was wrong."""
+
+    file: str
+    data: Any = None
+    lines: dict[Path, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def line_of(self, path: Path) -> int | None:
+        """The line of the value at `path`, or of its nearest ancestor that has one."""
+        for end in range(len(path), -1, -1):
+            line = self.lines.get(path[:end])
+            if line is not None:
+                return line
+        return None
+
+    def problem(self, path: Path, message: str) -> Problem:
+        return Problem(self.file, self.line_of(path), format_path(path), message)
+
+
+def format_path(path: Path) -> str:
+    """('observances', 3, 'dates', 1, 'since') -> 'observances[3].dates[1].since'."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def parse(text: str, file: str) -> Document:
+    """Parse YAML text; syntax errors become problems rather than exceptions."""
+    doc = Document(file)
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 if mark is not None else None
+        what = exc.problem or "cannot parse"
+        doc.problems.append(Problem(file, line, "", f"YAML syntax error: {what}"))
+        return doc
+    if node is not None:
+        doc.data = _convert(node, (), doc)
+    return doc
+
+
+def _convert(node: yaml.Node, path: Path, doc: Document) -> Any:
+    doc.lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _scalar(key_node, path, doc) if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None or isinstance(key, (list, dict)):
+                doc.problems.append(doc.problem(path, "mapping keys must be plain text or years"))
+                continue
+            if key in mapping:
+                doc.lines[(*path, key)] = key_node.start_mark.line + 1
+                doc.problems.append(
+                    doc.problem((*path, key), f"duplicate key {key!r}; keep one of them")
+                )
+                continue
+            mapping[key] = _convert(value_node, (*path, key), doc)
+        return mapping
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(item, (*path, i), doc) for i, item in enumerate(node.value)]
+    return _scalar(node, path, doc)
+
+
+def _scalar(node: yaml.Node, path: Path, doc: Document) -> Any:
+    text: str = node.value
+    if getattr(node, "style", None):  # quoted or block scalar: the author's text, as written
+        return text
+    if node.tag == _NULL_TAG:
+        return None
+    if node.tag == _BOOL_TAG:
+        doc.problems.append(
+            doc.problem(
+                path,
+                f"YAML 1.1 reads the bare word {text!r} as a boolean; "
+                f"write it in quotes ('{text}') if you mean the text",
+            )
+        )
+        return text
+    if node.tag == _INT_TAG:
+        if _DECIMAL.fullmatch(text):
+            return int(text)
+        if ":" in text:
+            doc.problems.append(
+                doc.problem(
+                    path,
+                    f"YAML 1.1 reads {text!r} as a base-60 number; "
+                    f"write a month and day as '{text.replace(':', '-')}' in quotes",
+                )
+            )
+    return text
