@@ -36,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         count = len(exc.problems)
-        click.echo(f"{count} problem{'s' * (count != 1)} found; nothing was changed.", err=True)
+        click.echo(f"{count} problem{'s' * (count != 1)} found.", err=True)
         sys.exit(exc.exit_code)
     except ObservancesError as exc:
         click.echo(f"error: {exc}", err=True)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from observances.registry.models import Announced, DateSpan, Observance, Whole
-from observances.registry.source import Path
+from observances.yamlsource import Path
 
 Finding = tuple[Path, str]
 

@@ -10,15 +10,17 @@ import hashlib
 import os
 import pickle
 from pathlib import Path as FilePath
-from typing import TYPE_CHECKING, Any
 
 from observances.errors import Problem, RegistryError
-from observances.registry.models import Observance, Registry
+from observances.registry.models import RULES, Observance, Registry
 
-if TYPE_CHECKING:
-    from pydantic_core import ErrorDetails
-
-    from observances.registry.source import Document, Path
+_HINTS = {
+    "cite": "every date span, former name and move needs `cite`: the symbol of its source",
+    "status": "write `status: verified`, or `status: unverified` with a `reason`",
+    "rule": f"a date span needs a `rule`, a mapping with one of the keys {', '.join(RULES)}",
+    "any_of": "each day is a mapping with the key `date` or `nth`",
+    "nth": "a fifth weekday is missing from most months, so a rule says `last` instead",
+}
 
 _TOP_KEYS = ("revision", "tags", "observances")
 _CODE = FilePath(__file__).parent
@@ -54,7 +56,7 @@ def loads(text: str, file: str = "observances.yaml") -> Registry:
     from pydantic import TypeAdapter, ValidationError
 
     from observances.registry.checks import check
-    from observances.registry.source import parse
+    from observances.yamlsource import parse, validation_problems
 
     doc = parse(text, file)
     data = doc.data
@@ -74,7 +76,7 @@ def loads(text: str, file: str = "observances.yaml") -> Registry:
             {"revision": data.get("revision"), "tags": data.get("tags")}
         )
     except ValidationError as exc:
-        problems.extend(_problems(doc, (), exc))
+        problems.extend(validation_problems(doc, (), exc, _HINTS))
 
     raw = data.get("observances")
     if not isinstance(raw, list):
@@ -86,69 +88,12 @@ def loads(text: str, file: str = "observances.yaml") -> Registry:
         try:
             valid.append((index, adapter.validate_python(item)))
         except ValidationError as exc:
-            problems.extend(_problems(doc, ("observances", index), exc))
+            problems.extend(validation_problems(doc, ("observances", index), exc, _HINTS))
     if header is not None:
         problems.extend(doc.problem(path, msg) for path, msg in check(valid, header.tags))
     if problems or header is None:
-        raise RegistryError(sorted(problems, key=lambda p: (p.line or 0, p.path)))
+        raise RegistryError(_one_per_field(problems, len(doc.problems)))
     return Registry(header.revision, header.tags, tuple(obs for _, obs in valid))
-
-
-def _problems(doc: Document, prefix: Path, exc: Any) -> list[Problem]:
-    errors: list[ErrorDetails] = exc.errors(include_url=False)
-    if len(errors) > 1:  # a list whose only bad item was dropped is also reported as too short
-        errors = [e for e in errors if e["type"] != "too_short"]
-    out = []
-    for error in errors:
-        path = _data_path(doc.data, prefix, error["loc"])
-        out.append(doc.problem(path, _message(error, path)))
-    return out
-
-
-def _data_path(data: Any, prefix: Path, loc: tuple[int | str, ...]) -> Path:
-    """Pydantic locations include union tags; keep only the keys that are in the data."""
-    node = data
-    for part in prefix:
-        node = node[part]  # the prefix names an item that exists
-    path: list[str | int] = list(prefix)
-    for part in loc:
-        try:
-            if not isinstance(node, (dict, list)):
-                raise TypeError
-            node = node[part]  # type: ignore[index]  # a key or index of the data
-        except (KeyError, IndexError, TypeError):
-            if not (isinstance(node, dict) and isinstance(part, str) and part not in _TAGS):
-                continue  # a union tag, not a key of the data
-            node = None  # a missing key: name it; its line is its mapping's
-        path.append(part)
-    return tuple(path)
-
-
-_TAGS = frozenset(("date", "nth", "any_of", "start", "week_containing", "whole", "announced"))
-_HINTS = {
-    "cite": "every date span, former name and move needs `cite`: the symbol of its source",
-    "status": "write `status: verified`, or `status: unverified` with a `reason`",
-    "rule": "a date span needs a `rule`; see README, 'Date rules'",
-    "nth": "a fifth weekday is missing from most months, so a rule says `last` instead",
-}
-
-
-def _message(error: ErrorDetails, path: Path) -> str:
-    kind = error["type"]
-    key = str(path[-1]) if path else ""
-    if kind == "unexpected_keyword_argument":
-        return f"unknown key {key!r}; remove it or check its spelling (README, 'Registry format')"
-    if kind == "missing":
-        return f"missing; {_HINTS.get(key, 'this field is required')}"
-    if kind == "union_tag_not_found":
-        return f"a rule is a mapping with one of the keys {', '.join(sorted(_TAGS))}"
-    if kind == "literal_error" and key in _HINTS:
-        return f"{error['msg']} ({_HINTS[key]})"
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"expected a whole number (a year), got {error['input']!r}"
-    if kind in ("dict_type", "dataclass_type", "dataclass_args_type"):
-        return f"expected a mapping of keys to values, got {error['input']!r}"
-    return error["msg"].removeprefix("Value error, ")
 
 
 def _unknown_key(key: str, known: tuple[str, ...]) -> str:
@@ -205,3 +150,10 @@ def _write_atomically(target: FilePath, payload: bytes) -> None:
         temporary.replace(target)
     except OSError:
         pass  # a read-only home only costs speed
+
+
+def _one_per_field(problems: list[Problem], yaml_count: int) -> list[Problem]:
+    """Sorted by line; where YAML's typing already explains a field, drop the schema's echo."""
+    explained = {p.path for p in problems[:yaml_count]}
+    kept = problems[:yaml_count] + [p for p in problems[yaml_count:] if p.path not in explained]
+    return sorted(kept, key=lambda p: (p.line or 0, p.path))

@@ -178,7 +178,7 @@ class _ByKey:
     def key(self, value: object) -> str | None:
         for key, cls in self.members.items():
             if (isinstance(value, dict) and key in value) or isinstance(value, cls):
-                return key
+                return f"<{key}>"
         return None
 
     def __get_pydantic_core_schema__(
@@ -186,7 +186,8 @@ class _ByKey:
     ) -> CoreSchema:
         from pydantic import Discriminator, Tag
 
-        tagged = [Annotated[cls, Tag(key)] for key, cls in self.members.items()]
+        # tags in <> so that error locations can tell them from keys of the data
+        tagged = [Annotated[cls, Tag(f"<{key}>")] for key, cls in self.members.items()]
         union = functools.reduce(operator.or_, tagged)
         return handler.generate_schema(Annotated[union, Discriminator(self.key)])
 

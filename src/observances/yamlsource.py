@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from observances.errors import Problem
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+    from pydantic_core import ErrorDetails
 
 try:  # libyaml is ten times faster; the pure-Python composer is the fallback
     from yaml import CSafeLoader as _Loader
@@ -124,3 +128,56 @@ def _scalar(node: yaml.Node, path: Path, doc: Document) -> Any:
                 )
             )
     return text
+
+
+def validation_problems(
+    doc: Document, prefix: Path, exc: ValidationError, hints: dict[str, str]
+) -> list[Problem]:
+    """Pydantic's errors for the value at `prefix`, as problems located in the YAML file.
+    `hints` adds advice by field name to 'missing' and 'not one of' errors."""
+    errors: list[ErrorDetails] = exc.errors(include_url=False)
+    if len(errors) > 1:  # a list whose only bad item was dropped is also reported as too short
+        errors = [e for e in errors if e["type"] != "too_short"]
+    out = []
+    for error in errors:
+        path = _data_path(doc.data, prefix, error["loc"])
+        out.append(doc.problem(path, _message(error, path, hints)))
+    return out
+
+
+def _data_path(data: Any, prefix: Path, loc: tuple[int | str, ...]) -> Path:
+    """Pydantic locations include union tags; keep only the keys that are in the data, and
+    the name of a missing key."""
+    node = data
+    for part in prefix:
+        node = node[part]  # the prefix names an item that exists
+    path: list[str | int] = list(prefix)
+    for part in loc:
+        try:
+            if not isinstance(node, (dict, list)):
+                raise TypeError
+            node = node[part]  # type: ignore[index]  # a key or index of the data
+        except (KeyError, IndexError, TypeError):
+            if not isinstance(node, dict) or str(part).startswith("<"):
+                continue  # a union member's tag, such as "<date>", is not a key of the data
+            node = None  # a missing key: name it; its line is its mapping's
+        path.append(part)
+    return tuple(path)
+
+
+def _message(error: ErrorDetails, path: Path, hints: dict[str, str]) -> str:
+    kind = error["type"]
+    key = str(path[-1]) if path else ""
+    if kind == "unexpected_keyword_argument":
+        return f"unknown key {key!r}; remove it or check its spelling (README, 'Registry format')"
+    if kind == "missing":
+        return f"missing; {hints.get(key, 'this field is required')}"
+    if kind == "union_tag_not_found":
+        return f"not a kind this field knows; {hints.get(key, 'see the README')}"
+    if kind == "literal_error" and key in hints:
+        return f"{error['msg']} ({hints[key]})"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"expected a whole number (a year), got {error['input']!r}"
+    if kind in ("dict_type", "dataclass_type", "dataclass_args_type"):
+        return f"expected a mapping of keys to values, got {error['input']!r}"
+    return error["msg"].removeprefix("Value error, ")
