@@ -66,6 +66,7 @@ def loads(text: str, file: str = "observances.yaml") -> Registry:
             doc.problems.append(doc.problem((), message))
         raise RegistryError(doc.problems)
     problems = doc.problems
+    yaml_count = len(problems)  # what YAML's own typing got wrong comes first
     for key in data:
         if key not in _TOP_KEYS:
             problems.append(doc.problem((key,), _unknown_key(str(key), _TOP_KEYS)))
@@ -92,7 +93,7 @@ def loads(text: str, file: str = "observances.yaml") -> Registry:
     if header is not None:
         problems.extend(doc.problem(path, msg) for path, msg in check(valid, header.tags))
     if problems or header is None:
-        raise RegistryError(_one_per_field(problems, len(doc.problems)))
+        raise RegistryError(_one_per_field(problems, yaml_count))
     return Registry(header.revision, header.tags, tuple(obs for _, obs in valid))
 
 
