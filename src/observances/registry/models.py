@@ -345,6 +345,15 @@ class Move:
     note: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class TranslatedName:
+    """The observance's current name in another language, and where that name was read."""
+
+    __pydantic_config__: ClassVar = STRICT
+    name: str
+    source: str
+
+
 class Falls(NamedTuple):
     """One day (or run of days) an observance falls on, with the span and citation behind it."""
 
@@ -366,6 +375,7 @@ class Observance:
     dates: Annotated[tuple[DateSpan, ...], MinLen(1)]
     short_name: str | None = None
     former_names: tuple[FormerName, ...] = ()
+    translated_names: dict[str, TranslatedName] | None = None
     moves: tuple[Move, ...] = ()
     tags: tuple[str, ...] = ()
     url: str | None = None
@@ -386,6 +396,16 @@ class Observance:
             if year <= former.until:
                 return former.name
         return self.name
+
+    def name_for(self, language: str, year: int) -> str | None:
+        """The name in `language` ("en", "es", ...) in force in `year`; None where no source
+        gives one (a former English name has no known translation either)."""
+        if language == "en":
+            return self.name_in(year)
+        translated = (self.translated_names or {}).get(language)
+        if translated is None or self.name_in(year) != self.name:
+            return None
+        return translated.name
 
     def days(self, year: int) -> tuple[Falls, ...]:
         """Every day or run of days the observance falls on in `year`, one-off moves applied."""
