@@ -1,0 +1,164 @@
+"""Settings: one schema gives every default, type, environment variable and help text.
+
+Values come from, highest first: environment variables (`OBSERVANCES_<NAME>`), an optional
+TOML file (`OBSERVANCES_CONFIG`, default `observances.toml` when it exists), then the
+defaults below, which let a fresh clone run with no setup. The README's settings reference is
+generated from this class (`scripts/generate_docs.py`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import zoneinfo
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from observances.errors import InputError
+
+CONFIG_ENV = "OBSERVANCES_CONFIG"
+DEFAULT_CONFIG = "observances.toml"
+
+
+class FeedSpec(BaseModel):
+    """A named feed: a filter over the registry. Several filters narrow the feed together."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Annotated[
+        str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="URL name: /feeds/<name>.ics")
+    ]
+    title: str | None = Field(None, description="Calendar name shown in the calendar app.")
+    tags: tuple[str, ...] = Field((), description="Only observances with one of these tags.")
+    ids: tuple[str, ...] = Field((), description="Only these observances.")
+    kinds: tuple[str, ...] = Field((), description="Only these kinds (day, week, year, ...).")
+    marked: bool = Field(False, description="Only what the organization profile marks.")
+    token: SecretStr | None = Field(
+        None, description="Makes the feed private: its URL must carry ?token=<this secret>."
+    )
+
+
+def _split_commas(value: Any) -> Any:
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="OBSERVANCES_", extra="forbid", frozen=True, validate_default=True
+    )
+
+    # --- files -------------------------------------------------------------------------------
+    registry: Path = Field(Path("observances.yaml"), description="The registry file.")
+    profile: Path = Field(Path("profiles/aipr.yaml"), description="The organization profile.")
+    templates_dir: Path = Field(Path("templates"), description="Statement templates.")
+    data_dir: Path = Field(
+        Path("data"),
+        description="State: the outbox database, the Maildir outbox, the instance lock.",
+    )
+
+    # --- when drafts are sent ----------------------------------------------------------------
+    timezone: str = Field("UTC", description="IANA time zone of the send time, e.g. Europe/Paris.")
+    send_time: dt.time = Field(dt.time(9, 0), description="Local time of day drafts are sent.")
+    tick_seconds: Annotated[int, Field(ge=5)] = Field(
+        60, description="How often the service looks for drafts that are due."
+    )
+    dry_run: bool = Field(
+        False, description="Log what would be sent and record nothing (like Radicale's dryrun)."
+    )
+
+    # --- mail ----------------------------------------------------------------------------------
+    smtp_host: str | None = Field(
+        None, description="SMTP server. Unset: drafts go to a Maildir outbox under data_dir."
+    )
+    smtp_port: int | None = Field(
+        None, description="SMTP port; default 25, 587 (starttls) or 465 (tls)."
+    )
+    smtp_username: str | None = Field(None, description="SMTP login name.")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password (never logged).")
+    smtp_security: Literal["none", "starttls", "tls"] = Field(
+        "starttls", description="none, starttls, or tls (implicit TLS)."
+    )
+    smtp_timeout: float = Field(30.0, description="Seconds to wait for the SMTP server.")
+    mail_from: str = Field("observances@localhost", description="From address of the drafts.")
+    mail_to: Annotated[tuple[str, ...], NoDecode] = Field(
+        ("comms@localhost",), description="Recipients, comma-separated."
+    )
+
+    # --- HTTP and feeds ----------------------------------------------------------------------
+    host: str = Field("127.0.0.1", description="Address the HTTP server listens on.")
+    port: Annotated[int, Field(ge=1, le=65535)] = Field(8080, description="HTTP port.")
+    base_url: str | None = Field(
+        None, description="Public URL of the server, for subscribe links (default from host)."
+    )
+    feed_years_back: Annotated[int, Field(ge=0)] = Field(1, description="Feed starts N years ago.")
+    feed_years_ahead: Annotated[int, Field(ge=0)] = Field(3, description="Feed ends N years on.")
+    feed_alarm_days: Annotated[tuple[int, ...], NoDecode] = Field(
+        (), description="VALARM reminders N days before each event, comma-separated; off if empty."
+    )
+    feeds: tuple[FeedSpec, ...] = Field(
+        (),
+        description="Extra named feeds (TOML [[feeds]] tables). Always present: all, marked, "
+        "and one per tag.",
+    )
+
+    _split = field_validator("mail_to", "feed_alarm_days", mode="before")(_split_commas)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}; use an IANA name such as Europe/Paris"
+            ) from None
+        return value
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def effective_smtp_port(self) -> int:
+        return self.smtp_port or {"none": 25, "starttls": 587, "tls": 465}[self.smtp_security]
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        config = os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=Path(config))
+        return (init_settings, env_settings, toml)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment and the TOML file; errors name the setting and its source."""
+    config = os.environ.get(CONFIG_ENV)
+    if config and not Path(config).is_file():
+        raise InputError(f"{CONFIG_ENV}={config}: no such file")
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors(include_url=False):
+            name = ".".join(str(part) for part in error["loc"])
+            env = f"OBSERVANCES_{str(error['loc'][0]).upper()}" if error["loc"] else ""
+            message = error["msg"].removeprefix("Value error, ")
+            lines.append(f"setting {name} (env {env} or {config or DEFAULT_CONFIG}): {message}")
+        raise InputError("\n".join(lines)) from None
