@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test gets its own registry cache and no OBSERVANCES_* settings from the caller."""
     import os
 
@@ -20,4 +19,3 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
         if name.startswith("OBSERVANCES_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("OBSERVANCES_CACHE_DIR", str(tmp_path / "cache"))
-    yield
