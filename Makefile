@@ -38,7 +38,7 @@ snapshots: $(VENV)/.dev-installed
 	$(BIN)/python scripts/generate_snapshots.py
 
 bench: $(VENV)/.dev-installed
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/registry.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -109,7 +109,7 @@ def load_profile(path: str | os.PathLike[str], registry: Registry | None = None)
     """Load and validate a profile; with `registry`, also check the ids and tags it names."""
     from pydantic import TypeAdapter, ValidationError
 
-    from observances.yamlsource import parse, validation_problems
+    from observances.yamlsource import parse, validation_findings
 
     file = str(path)
     try:
@@ -125,7 +125,8 @@ def load_profile(path: str | os.PathLike[str], registry: Registry | None = None)
     try:
         profile = TypeAdapter(Profile).validate_python(doc.data)
     except ValidationError as exc:
-        raise RegistryError(validation_problems(doc, (), exc, {})) from None
+        findings = validation_findings(doc.data, (), exc, {})
+        raise RegistryError([doc.problem(path, message) for path, message in findings]) from None
     if registry is not None:
         problems = [doc.problem(path, message) for path, message in _check(profile, registry)]
         if problems:

@@ -1,14 +1,25 @@
-"""YAML to plain Python values, remembering the line of every value.
+"""YAML to plain Python values: fast when the file is good, exact when it is not.
 
-PyYAML's implicit typing (YAML 1.1) changes meanings behind an author's back: `no` becomes
-false and `12:09` becomes the number 729. We therefore keep every scalar's text and let the
-pydantic schema decide its type, except plain decimal integers (years). Plain scalars that a
-YAML 1.1 reader would turn into a boolean or a base-60 number are reported, so that the file
-means the same thing to every YAML reader.
+Two readers, because locating problems is expensive and good files are the common case:
+
+- `fast_load` parses with yaml-rs (Rust, YAML 1.2) and returns plain values without line
+  numbers. It returns None when the file holds anything whose meaning could depend on the
+  reader: a float, a boolean, or a plain scalar that YAML 1.1 would read as a boolean or a
+  base-60 number. Callers then use `parse`.
+- `parse` composes with PyYAML (libyaml) and remembers the line of every value. PyYAML's
+  implicit typing (YAML 1.1) changes meanings behind an author's back: `no` becomes false and
+  `12:09` becomes the number 729. So it keeps every scalar's text and lets the pydantic schema
+  decide its type, except plain decimal integers (years); and it reports plain scalars that a
+  YAML 1.1 reader would turn into a boolean or a base-60 number, so that a file that passes
+  means the same thing to every YAML reader.
+
+A caller validates the fast result first and, if anything is wrong, validates `parse`'s
+result to report each problem with its line. The exact path is always the judge.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -27,6 +38,8 @@ except ImportError:  # pragma: no cover - wheels ship libyaml
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 Path = tuple[str | int, ...]
+Finding = tuple[Path, str]
+"""A problem not yet placed in a file: where in the data, and what is wrong."""
 
 _DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 _BOOL_TAG = "tag:yaml.org,2002:bool"
@@ -61,6 +74,43 @@ def format_path(path: Path) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
     return out
+
+
+# Plain scalars that YAML 1.1 and YAML 1.2 readers disagree on. A match only sends the file
+# down the exact path, which decides; so matching too much costs time, never correctness.
+_AMBIGUOUS = re.compile(
+    r"(?:^|[\s\[{,])(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
+    r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+)[ \t]*(?:$|[,\]}:#])",
+    re.MULTILINE,
+)
+
+
+def fast_load(text: str) -> Any | None:
+    """The file's values, or None when only the exact reader may judge it."""
+    import yaml_rs
+
+    if _AMBIGUOUS.search(text):
+        return None
+    try:
+        data = yaml_rs.loads(text)
+    except (yaml_rs.YAMLDecodeError, ValueError, TypeError):
+        return None
+    return data if _plain(data) else None
+
+
+def _plain(value: Any) -> bool:
+    """True when every value is text, a whole number, a date, null, or a container of those."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, bool) or not isinstance(item, (str, int, dt.date, type(None))):
+            return False
+    return True
 
 
 def parse(text: str, file: str) -> Document:
@@ -130,19 +180,19 @@ def _scalar(node: yaml.Node, path: Path, doc: Document) -> Any:
     return text
 
 
-def validation_problems(
-    doc: Document, prefix: Path, exc: ValidationError, hints: dict[str, str]
-) -> list[Problem]:
-    """Pydantic's errors for the value at `prefix`, as problems located in the YAML file.
+def validation_findings(
+    data: Any, prefix: Path, exc: ValidationError, hints: dict[str, str]
+) -> list[Finding]:
+    """Pydantic's errors for the value at `prefix` of `data`, as paths into the data.
     `hints` adds advice by field name to 'missing' and 'not one of' errors."""
     errors: list[ErrorDetails] = exc.errors(include_url=False)
     if len(errors) > 1:  # a list whose only bad item was dropped is also reported as too short
         errors = [e for e in errors if e["type"] != "too_short"]
-    out = []
+    found: list[Finding] = []
     for error in errors:
-        path = _data_path(doc.data, prefix, error["loc"])
-        out.append(doc.problem(path, _message(error, path, hints)))
-    return out
+        path = _data_path(data, prefix, error["loc"])
+        found.append((path, _message(error, path, hints)))
+    return found
 
 
 def _data_path(data: Any, prefix: Path, loc: tuple[int | str, ...]) -> Path:

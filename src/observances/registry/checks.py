@@ -6,9 +6,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from observances.registry.models import Announced, DateSpan, Observance, Whole
-from observances.yamlsource import Path
-
-Finding = tuple[Path, str]
+from observances.yamlsource import Finding, Path
 
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _URL = re.compile(r"https?://\S+")

@@ -10,9 +10,13 @@ import hashlib
 import os
 import pickle
 from pathlib import Path as FilePath
+from typing import TYPE_CHECKING, Any
 
 from observances.errors import Problem, RegistryError
 from observances.registry.models import RULES, Observance, Registry
+
+if TYPE_CHECKING:
+    from observances.yamlsource import Finding
 
 _HINTS = {
     "cite": "every date span, former name and move needs `cite`: the symbol of its source",
@@ -53,35 +57,52 @@ def load(path: str | os.PathLike[str]) -> Registry:
 
 def loads(text: str, file: str = "observances.yaml") -> Registry:
     """Validate registry YAML text; `file` names it in problems."""
+    from observances.yamlsource import fast_load
+
+    data = fast_load(text)
+    if data is not None:
+        registry, findings = _validate(data)
+        if registry is not None and not findings:
+            return registry
+    return _loads_located(text, file)
+
+
+def _loads_located(text: str, file: str) -> Registry:
+    """The slower path that knows the line of every value: it decides, and locates problems."""
+    from observances.yamlsource import parse
+
+    doc = parse(text, file)
+    yaml_problems = list(doc.problems)
+    registry, findings = _validate(doc.data) if not yaml_problems or doc.data else (None, [])
+    problems = yaml_problems + [doc.problem(path, message) for path, message in findings]
+    if problems or registry is None:
+        raise RegistryError(_one_per_field(problems, len(yaml_problems)))
+    return registry
+
+
+def _validate(data: Any) -> tuple[Registry | None, list[Finding]]:
+    """The registry, if `data` is a valid one, and every problem found in it."""
     from pydantic import TypeAdapter, ValidationError
 
     from observances.registry.checks import check
-    from observances.yamlsource import parse, validation_problems
+    from observances.yamlsource import validation_findings
 
-    doc = parse(text, file)
-    data = doc.data
     if not isinstance(data, dict):
-        if not doc.problems:
-            message = "expected a mapping with `revision`, `tags` and `observances`"
-            doc.problems.append(doc.problem((), message))
-        raise RegistryError(doc.problems)
-    problems = doc.problems
-    yaml_count = len(problems)  # what YAML's own typing got wrong comes first
-    for key in data:
-        if key not in _TOP_KEYS:
-            problems.append(doc.problem((key,), _unknown_key(str(key), _TOP_KEYS)))
-
+        return None, [((), "expected a mapping with `revision`, `tags` and `observances`")]
+    findings: list[Finding] = [
+        ((key,), _unknown_key(str(key), _TOP_KEYS)) for key in data if key not in _TOP_KEYS
+    ]
     header: Registry | None = None
     try:
         header = TypeAdapter(Registry).validate_python(
             {"revision": data.get("revision"), "tags": data.get("tags")}
         )
     except ValidationError as exc:
-        problems.extend(validation_problems(doc, (), exc, _HINTS))
+        findings += validation_findings(data, (), exc, _HINTS)
 
     raw = data.get("observances")
     if not isinstance(raw, list):
-        problems.append(doc.problem(("observances",), "expected a list of observances"))
+        findings.append((("observances",), "expected a list of observances"))
         raw = []
     adapter = TypeAdapter(Observance)
     valid: list[tuple[int, Observance]] = []
@@ -89,12 +110,12 @@ def loads(text: str, file: str = "observances.yaml") -> Registry:
         try:
             valid.append((index, adapter.validate_python(item)))
         except ValidationError as exc:
-            problems.extend(validation_problems(doc, ("observances", index), exc, _HINTS))
-    if header is not None:
-        problems.extend(doc.problem(path, msg) for path, msg in check(valid, header.tags))
-    if problems or header is None:
-        raise RegistryError(_one_per_field(problems, yaml_count))
-    return Registry(header.revision, header.tags, tuple(obs for _, obs in valid))
+            findings += validation_findings(data, ("observances", index), exc, _HINTS)
+    if header is None:
+        return None, findings
+    findings += check(valid, header.tags)
+    registry = Registry(header.revision, header.tags, tuple(obs for _, obs in valid))
+    return (None if findings else registry), findings
 
 
 def _unknown_key(key: str, known: tuple[str, ...]) -> str:
