@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck pytest snapshots bench clean
+.PHONY: run test lint typecheck pytest snapshots bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,6 @@ bench: $(VENV)/.dev-installed
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+
+docs: $(VENV)/.dev-installed
+	$(BIN)/python scripts/generate_docs.py
