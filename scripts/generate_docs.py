@@ -7,7 +7,6 @@ the CLI reference (from each command's --help) and the settings reference (from 
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -50,10 +49,12 @@ def settings_reference() -> str:
 
 def render(readme: str) -> str:
     for marker, content in (("cli-reference", cli_reference()), ("settings", settings_reference())):
-        pattern = re.compile(rf"(<!-- {marker}:start -->\n).*?(<!-- {marker}:end -->)", re.DOTALL)
-        if not pattern.search(readme):
-            raise SystemExit(f"README.md has no <!-- {marker}:start --> ... :end --> block")
-        readme = pattern.sub(lambda m, text=content: m[1] + text + "\n" + m[2], readme)
+        start, end = f"<!-- {marker}:start -->\n", f"<!-- {marker}:end -->"
+        before, found, rest = readme.partition(start)
+        _, found_end, after = rest.partition(end)
+        if not (found and found_end):
+            raise SystemExit(f"README.md has no {start.strip()} ... {end} block")
+        readme = before + start + content + "\n" + end + after
     return readme
 
 
