@@ -150,3 +150,13 @@ def test_spans_in_words(registry: Registry) -> None:
     ]
     assert "20 October, every 5 years from 2010" in words
     assert "the Monday-to-Sunday week in which 11 November falls, from 1988" in words
+
+
+def test_no_edition_when_the_first_year_is_unknown() -> None:
+    text = (REGISTRIES / "valid_every_rule.yaml").read_text(encoding="utf-8")
+    text = text.replace("  - id: fixed\n", "  - id: fixed\n    first_year_basis: unknown\n")
+    from observances.registry import loads
+
+    fixed = loads(text).get("fixed")
+    assert [o.edition for o in occurrences_in_year(fixed, 2026)] == [None]
+    assert starts(loads(text), "fixed", 2026) == [(D(2026, 9, 12),) * 2]

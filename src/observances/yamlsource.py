@@ -79,8 +79,10 @@ def format_path(path: Path) -> str:
 # Plain scalars that YAML 1.1 and YAML 1.2 readers disagree on. A match only sends the file
 # down the exact path, which decides; so matching too much costs time, never correctness.
 _AMBIGUOUS = re.compile(
-    r"(?:^|[\s\[{,])(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
-    r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+)[ \t]*(?:$|[,\]}:#])",
+    r"(?:^[ \t]*(?:-[ \t]+)?|:[ \t]+|[\[{,][ \t]*)"  # where a plain scalar can start
+    r"(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
+    r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+)"
+    r"[ \t]*(?:$|[,\]}#]|:(?:[ \t]|$))",  # where it ends
     re.MULTILINE,
 )
 

@@ -377,6 +377,7 @@ class Observance:
     former_names: tuple[FormerName, ...] = ()
     translated_names: dict[str, TranslatedName] | None = None
     moves: tuple[Move, ...] = ()
+    first_year_basis: Literal["stated", "inferred", "unknown"] = "stated"
     tags: tuple[str, ...] = ()
     url: str | None = None
     notes: str | None = None
@@ -421,7 +422,10 @@ class Observance:
 
     def edition(self, year: int) -> int | None:
         """How many times the observance has been held up to and including `year` (1 for the
-        first); None before the first year, and for a span held once over years (a decade)."""
+        first); None before the first year, for a span held once over years (a decade), and
+        when no source gives the first year (`first_year_basis: unknown`)."""
+        if self.first_year_basis == "unknown":
+            return None
         count = 0
         for span in self.dates:
             if span.is_one_occurrence:
