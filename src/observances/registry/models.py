@@ -132,7 +132,7 @@ def _date_range(year: int, start: MonthDay, end: MonthDay) -> Days:
 # --- date rules: each says which day(s) an observance falls on within one year ----------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FixedDate:
     """The same month and day every year: `{date: "09-12"}`."""
 
@@ -144,7 +144,7 @@ class FixedDate:
         return ((day, day),) if day else ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class NthWeekday:
     """`{nth: first, weekday: monday, month: october}`; `nth: last` for the last one."""
 
@@ -195,7 +195,7 @@ class _ByKey:
 SingleDay = Annotated[FixedDate | NthWeekday, _ByKey(date=FixedDate, nth=NthWeekday)]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class AnyOf:
     """Several days in one year: `{any_of: [{nth: second, ...}, {nth: second, ...}]}`."""
 
@@ -206,7 +206,7 @@ class AnyOf:
         return tuple(sorted(day for rule in self.any_of for day in rule.days(year)))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DayRange:
     """A fixed run of days, `{start: "02-01", end: "02-07"}`. An end before the start is in
     the next year: the run belongs to the year it starts in."""
@@ -219,7 +219,7 @@ class DayRange:
         return _date_range(year, self.start, self.end)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class WeekContaining:
     """The Monday-to-Sunday week in which a date falls: `{week_containing: "11-11"}`."""
 
@@ -234,7 +234,7 @@ class WeekContaining:
         return ((monday, monday + dt.timedelta(days=6)),)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Whole:
     """`{whole: year}`: each year of the span is one occurrence (an international year).
     `{whole: span}`: all the span's years are one occurrence (a decade)."""
@@ -247,7 +247,7 @@ class Whole:
         return ((dt.date(year, 1, 1), dt.date(year, 12, 31)),)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Announced:
     """Dates a body sets year by year (Vesak): `{announced: {2026: "05-01"}}`; a run of days
     is written "05-06..05-12". A year that is not listed has no known date and yields nothing."""
@@ -280,7 +280,7 @@ Rule = Annotated[
 Year = Annotated[int, Ge(1900), Le(2200)]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Citation:
     """A source for a fact: a resolution or decision symbol, or an agency's resolution."""
 
@@ -291,7 +291,7 @@ class Citation:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DateSpan:
     """The rule in force from `since` to `until` (years, inclusive) and the source that set it.
     `every: 5` keeps only every fifth year, counted from `since`."""
@@ -324,7 +324,7 @@ class DateSpan:
         return isinstance(self.rule, Whole) and self.rule.whole == "span"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FormerName:
     """A name the observance had up to and including the year `until`."""
 
@@ -334,7 +334,7 @@ class FormerName:
     cite: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Move:
     """A one-off move: in one year the observance fell on `moved_to` instead of `date`."""
 
@@ -345,7 +345,7 @@ class Move:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TranslatedName:
     """The observance's current name in another language, and where that name was read."""
 
@@ -363,7 +363,7 @@ class Falls(NamedTuple):
     cite: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Observance:
     __pydantic_config__: ClassVar = STRICT
     id: str
