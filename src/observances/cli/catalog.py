@@ -61,6 +61,7 @@ def list_(registry_path: str, tags: tuple[str, ...], kinds: tuple[str, ...], as_
             for o in selected
         ],
         ("cyan", "", "", "green"),
+        shrink=2,
     )
 
 
@@ -164,6 +165,7 @@ def upcoming(
             for occ in found
         ],
         ("cyan", "", "", "", "bright_black"),
+        shrink=1,
     )
 
 
