@@ -53,3 +53,29 @@ def date_option(flag: str, dest: str, help: str) -> Callable[[F], F]:
         metavar="YYYY-MM-DD",
         help=help,
     )
+
+
+def profile_option(func: F) -> F:
+    """`--profile PATH`, also read from OBSERVANCES_PROFILE."""
+    return click.option(
+        "--profile",
+        "profile_path",
+        envvar="OBSERVANCES_PROFILE",
+        default="profiles/aipr.yaml",
+        show_default=True,
+        type=click.Path(dir_okay=False),
+        help="The organization profile (env: OBSERVANCES_PROFILE).",
+    )(func)
+
+
+def templates_option(func: F) -> F:
+    """`--templates DIR`, also read from OBSERVANCES_TEMPLATES_DIR."""
+    return click.option(
+        "--templates",
+        "templates_dir",
+        envvar="OBSERVANCES_TEMPLATES_DIR",
+        default="templates",
+        show_default=True,
+        type=click.Path(file_okay=False),
+        help="The statement templates directory (env: OBSERVANCES_TEMPLATES_DIR).",
+    )(func)

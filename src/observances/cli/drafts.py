@@ -1,0 +1,212 @@
+"""Commands that write statement drafts: preview (one occurrence) and drafts (a window).
+
+Exit codes: 2 for bad input (unknown id, a date the observance does not fall on, a template
+error); 1 with --strict when placeholders remain (the input was fine; the writing is not done).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from observances.cli.options import (
+    date_option,
+    load_registry,
+    profile_option,
+    registry_option,
+    templates_option,
+)
+from observances.errors import InputError
+
+if TYPE_CHECKING:
+    from observances.dates import Occurrence
+    from observances.drafts import Draft
+    from observances.registry import Observance
+
+FORMATS = ("markdown", "text", "html")
+
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="markdown",
+    show_default=True,
+    help="Markdown, plain text, or HTML for email.",
+)
+lang_option = click.option(
+    "--lang",
+    "language",
+    metavar="LANG",
+    help="The draft's language, en or es (default: the profile's).",
+)
+strict_option = click.option(
+    "--strict", is_flag=True, help="Fail (exit 1) when any placeholder remains."
+)
+
+
+def _pick(obs: Observance, year: int | None, on: dt.date | None, today: dt.date) -> Occurrence:
+    """The occurrence asked for: on a date, in a year, or the next one from today."""
+    from observances.dates import next_occurrence, occurrences_in_year
+    from observances.wording import long_date
+
+    if year is not None and on is not None:
+        raise click.UsageError("give --year or --date, not both")
+    if on is not None:
+        # a week that starts in late December belongs to the year before
+        found = [
+            occ
+            for y in (on.year - 1, on.year)
+            for occ in occurrences_in_year(obs, y)
+            if occ.start <= on <= occ.end
+        ]
+        if found:
+            return found[0]
+        days = occurrences_in_year(obs, on.year)
+        falls = ", ".join(str(occ.start) for occ in days) or "no date"
+        raise InputError(
+            f"{obs.id} does not fall on {on}; in {on.year} it falls on {falls} "
+            f"(see `observances show {obs.id}`)"
+        )
+    if year is not None:
+        days = occurrences_in_year(obs, year)
+        if not days:
+            raise InputError(
+                f"{obs.id} has no date in {year}; see `observances show {obs.id}` for its years"
+            )
+        if len(days) > 1:
+            others = ", ".join(str(occ.start) for occ in days[1:])
+            click.echo(f"note: it also falls on {others} in {year}; pick one with --date", err=True)
+        return days[0]
+    upcoming = next_occurrence(obs, today)
+    if upcoming is None:
+        raise InputError(f"{obs.id} has no date after {long_date(today, 'en')}; give --year")
+    return upcoming
+
+
+def _formatted(draft: Draft, fmt: str) -> str:
+    body = {"markdown": draft.markdown, "text": draft.text, "html": draft.html}[fmt]
+    return f"Subject: {draft.subject}\n\n{body}"
+
+
+@click.command()
+@click.argument("observance_id", metavar="ID")
+@click.option("--year", type=int, help="The occurrence in this year (the first, if several).")
+@date_option("--date", "on", "The occurrence on this date (any day of a week will do).")
+@format_option
+@lang_option
+@click.option(
+    "--template",
+    type=click.Path(dir_okay=False),
+    help="Render with this template file instead of the one the overrides choose.",
+)
+@strict_option
+@registry_option
+@profile_option
+@templates_option
+def preview(
+    observance_id: str,
+    year: int | None,
+    on: dt.date | None,
+    fmt: str,
+    language: str | None,
+    template: str | None,
+    strict: bool,
+    registry_path: str,
+    profile_path: str,
+    templates_dir: str,
+) -> None:
+    """Print the statement draft for one occurrence (default: the next one), then its
+    placeholders on stderr."""
+    from observances import clock
+    from observances.drafts import render
+    from observances.profile import load_profile
+    from observances.templating import TemplateSet
+
+    registry = load_registry(registry_path)
+    obs = registry.get(observance_id)
+    profile = load_profile(profile_path, registry)
+    today = clock.today()
+    occurrence = _pick(obs, year, on, today)
+    templates = TemplateSet.load(templates_dir)
+    draft = render(
+        occurrence, profile, templates, language=language, today=today, template=template
+    )
+    click.echo(_formatted(draft, fmt), nl=False)
+    count = len(draft.placeholders)
+    click.echo(
+        f"\n--- {count} placeholder{'s' * (count != 1)} in {draft.template}"
+        f" ({draft.language})" + (":" if count else ""),
+        err=True,
+    )
+    for placeholder in draft.placeholders:
+        click.echo(f"  {placeholder}", err=True)
+    if strict:
+        draft.check_complete()
+
+
+@click.command("drafts")
+@date_option("--from", "start", "First day (default: today).")
+@date_option("--to", "end", "Last day, inclusive (default: 60 days from the first).")
+@click.option(
+    "--out",
+    "out_dir",
+    default="drafts",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Where to write the drafts, one file per occurrence.",
+)
+@lang_option
+@strict_option
+@registry_option
+@profile_option
+@templates_option
+def drafts_(
+    start: dt.date | None,
+    end: dt.date | None,
+    out_dir: str,
+    language: str | None,
+    strict: bool,
+    registry_path: str,
+    profile_path: str,
+    templates_dir: str,
+) -> None:
+    """Write a draft for every occurrence the organization marks in a window, as
+    OUT/<start date>-<id>.md (<id>.<lang>.md in another language than the profile's)."""
+    from observances import clock
+    from observances.dates import occurrences
+    from observances.drafts import IncompleteDraftError, render
+    from observances.profile import load_profile
+    from observances.templating import TemplateSet
+
+    today = clock.today()
+    start = start or today
+    end = end or start + dt.timedelta(days=59)
+    if end < start:
+        raise click.BadParameter(f"{end} is before --from {start}", param_hint="--to")
+    registry = load_registry(registry_path)
+    profile = load_profile(profile_path, registry)
+    templates = TemplateSet.load(templates_dir)
+    found = occurrences(profile.marked(registry), start, end)
+    # render every draft before writing any, so that a template error leaves no half-done run
+    rendered = [render(occ, profile, templates, language=language, today=today) for occ in found]
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    total = 0
+    for draft in rendered:
+        suffix = "" if draft.language == profile.language else f".{draft.language}"
+        path = out / f"{draft.occurrence.start}-{draft.occurrence.id}{suffix}.md"
+        path.write_text(_formatted(draft, "markdown"), encoding="utf-8")
+        total += len(draft.placeholders)
+        click.echo(f"{path}  {len(draft.placeholders)} placeholders")
+    click.echo(
+        f"{len(rendered)} draft{'s' * (len(rendered) != 1)} from {start} to {end} in {out}; "
+        f"{total} placeholder{'s' * (total != 1)} to fill."
+    )
+    if strict and total:
+        raise IncompleteDraftError(f"{total} placeholders remain (--strict)")
+
+
+COMMANDS = (preview, drafts_)
