@@ -220,3 +220,13 @@ def test_reload_keeps_the_old_set_when_an_edit_breaks(tmp_path: Path) -> None:
         TemplateSet.load(folder)
     draft = render(first("south-south-cooperation", 2027), profile(), before, today=TODAY)
     assert draft.subject.startswith("AIPR marks")
+
+
+def test_an_inferred_first_year_asks_for_the_edition_to_be_checked() -> None:
+    assert registry().get("peaceful-coexistence-day").first_year_basis == "inferred"
+    draft = render(first("peaceful-coexistence-day", 2027), profile(), templates(), today=TODAY)
+    assert "[[TODO: confirm the first year (2025) before quoting the edition number]]" in (
+        draft.placeholders
+    )
+    stated = render(first("south-south-cooperation", 2027), profile(), templates(), today=TODAY)
+    assert not any("first year" in p for p in stated.placeholders)

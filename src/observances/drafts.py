@@ -151,6 +151,16 @@ def build_context(
             else "check this observance's facts before publishing"
         )
         notices.append(todo(f"{ask}: {obs.reason}" if obs.reason else ask))
+    if obs.first_year_basis == "inferred" and occurrence.edition:
+        # the ordinal in the draft depends on a first year no source states
+        notices.append(
+            todo(
+                f"confirmar el año de la primera celebración ({obs.first_year}) antes de citar "
+                "el número de edición"
+                if es
+                else f"confirm the first year ({obs.first_year}) before quoting the edition number"
+            )
+        )
     return {
         "language": language,
         "today": long_date(today, language),
