@@ -34,8 +34,10 @@ typecheck: $(VENV)/.dev-installed
 pytest: $(VENV)/.dev-installed
 	$(BIN)/pytest
 
+# Every golden file: dates, drafts (and feeds); review the diff before committing.
 snapshots: $(VENV)/.dev-installed
-	$(BIN)/python scripts/generate_snapshots.py
+	OBSERVANCES_CACHE_DIR= $(BIN)/python scripts/generate_snapshots.py
+	$(BIN)/python scripts/generate_draft_golden.py
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/registry.py

@@ -29,7 +29,7 @@ CASES = (
     ("interfaith-harmony-week", 2026, "en"),  # a week: the kind override
     ("persons-with-disabilities", 2026, "en"),  # a renamed day
     ("international-day-of-peace", 2026, "en"),  # a rule that became a fixed date
-    ("south-south-cooperation", 2026, "es"),  # Spanish, with the name to be supplied
+    ("south-south-cooperation", 2026, "es"),  # Spanish, with the name from its source
 )
 
 
