@@ -27,6 +27,19 @@ def registry_option(func: F) -> F:
     )(func)
 
 
+def profile_option(func: F) -> F:
+    """`--profile PATH`, also read from OBSERVANCES_PROFILE."""
+    return click.option(
+        "--profile",
+        "profile_path",
+        envvar="OBSERVANCES_PROFILE",
+        default="profiles/aipr.yaml",
+        show_default=True,
+        type=click.Path(dir_okay=False),
+        help="The organization profile (env: OBSERVANCES_PROFILE).",
+    )(func)
+
+
 def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(
         func
@@ -53,19 +66,6 @@ def date_option(flag: str, dest: str, help: str) -> Callable[[F], F]:
         metavar="YYYY-MM-DD",
         help=help,
     )
-
-
-def profile_option(func: F) -> F:
-    """`--profile PATH`, also read from OBSERVANCES_PROFILE."""
-    return click.option(
-        "--profile",
-        "profile_path",
-        envvar="OBSERVANCES_PROFILE",
-        default="profiles/aipr.yaml",
-        show_default=True,
-        type=click.Path(dir_okay=False),
-        help="The organization profile (env: OBSERVANCES_PROFILE).",
-    )(func)
 
 
 def templates_option(func: F) -> F:

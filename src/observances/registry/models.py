@@ -382,6 +382,9 @@ class Observance:
     url: str | None = None
     notes: str | None = None
     reason: str | None = None
+    # the date this entry last changed; feeds derive SEQUENCE and LAST-MODIFIED from it so that
+    # calendar apps update the event (unset: the registry's `revision`)
+    revised: dt.date | None = None
 
     @property
     def first_year(self) -> int:

@@ -1,0 +1,145 @@
+"""The last good version of files that people edit while the server runs.
+
+`Live` watches paths (files, or directories such as the templates) by modification time, size
+and inode, reloads when any of them changes, and keeps serving the last value that loaded when
+a reload fails: a bad edit to the registry must not take the feeds down. The failure is kept,
+with its time, for the logs and /healthz, until a reload succeeds.
+
+`LiveState` is the registry and the organization profile, the pair the feeds need; the service
+can add its templates by building a `Live` over more paths with its own loader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from observances import clock
+from observances.errors import ObservancesError
+from observances.feeds import Feed, feed_set
+from observances.profile import Profile, load_profile
+from observances.registry import Registry, load
+from observances.settings import FeedSpec
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Fingerprint = tuple[tuple[str, int, int, int] | tuple[str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProblem:
+    """A reload that failed: when, and what was wrong (one line per problem)."""
+
+    at: dt.datetime
+    message: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"at": self.at.isoformat(timespec="seconds"), "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """The registry, profile and feed set in use. `generation` rises with every successful
+    reload, so a cache keyed on it is rebuilt exactly when the inputs changed."""
+
+    registry: Registry
+    profile: Profile
+    feeds: dict[str, Feed]
+    loaded_at: dt.datetime
+    generation: int
+
+
+def fingerprint(paths: Sequence[Path]) -> Fingerprint:
+    """What changes when a watched file is edited, replaced or removed. Directories count
+    every file below them, so that adding a template is a change too."""
+    found: list[tuple[str, int, int, int] | tuple[str]] = []
+    for path in paths:
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            try:
+                st = os.stat(file)
+            except OSError:
+                found.append((str(file),))  # missing: reloading reports it
+                continue
+            found.append((str(file), st.st_mtime_ns, st.st_size, st.st_ino))
+    return tuple(found)
+
+
+class Live(Generic[T]):
+    """A value loaded from files, reloaded on change, the last good one kept on failure."""
+
+    def __init__(
+        self,
+        paths: Sequence[Path],
+        load: Callable[[int], T],
+        *,
+        now: Callable[[], dt.datetime] = clock.now,
+    ) -> None:
+        """`load(generation)` reads the files and raises ObservancesError (or OSError) when they
+        are bad. The first load must succeed: there is no good version to fall back on yet."""
+        self._paths = tuple(paths)
+        self._load = load
+        self._now = now
+        self._lock = threading.Lock()
+        self._seen = fingerprint(self._paths)
+        self._generation = 1
+        self._value = load(self._generation)
+        self._problems: tuple[LoadProblem, ...] = ()
+
+    def current(self) -> T:
+        return self._value
+
+    @property
+    def problems(self) -> tuple[LoadProblem, ...]:
+        """Why the files on disk are not what is served; empty when they are."""
+        return self._problems
+
+    def refresh(self) -> bool:
+        """Reload if a watched path changed since the last attempt. True when a new value
+        was loaded; False when nothing changed or the reload failed (see `problems`)."""
+        with self._lock:  # one reload at a time, however many callers poll
+            seen = fingerprint(self._paths)
+            if seen == self._seen:
+                return False
+            self._seen = seen
+            try:
+                value = self._load(self._generation + 1)
+            except (ObservancesError, OSError) as exc:
+                at = self._now()
+                self._problems = tuple(LoadProblem(at, line) for line in str(exc).splitlines())
+                for problem in self._problems:
+                    log.warning("reload failed; serving the last good version: %s", problem.message)
+                return False
+            self._generation += 1
+            self._value = value
+            if self._problems:
+                log.info("reload succeeded; the earlier problems are fixed")
+            self._problems = ()
+            return True
+
+
+class LiveState(Live[Loaded]):
+    """The registry and the profile, watched together (a profile names registry ids), and the
+    feed set they give: an edit that breaks a configured feed is a failed reload too."""
+
+    def __init__(
+        self,
+        registry_path: Path,
+        profile_path: Path,
+        feeds: Sequence[FeedSpec] = (),
+        *,
+        now: Callable[[], dt.datetime] = clock.now,
+    ) -> None:
+        def load_all(generation: int) -> Loaded:
+            registry = load(registry_path)
+            profile = load_profile(profile_path, registry)
+            return Loaded(registry, profile, feed_set(registry, profile, feeds), now(), generation)
+
+        super().__init__((registry_path, profile_path), load_all, now=now)

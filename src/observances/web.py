@@ -1,0 +1,243 @@
+"""The HTTP app: feeds with ETag/304, an index page, /healthz and /status (Starlette).
+
+Feeds are generated in memory from the registry; nothing here reads a file named by a request,
+so no path can reach outside the feed set. A feed's bytes are built once per registry version
+and window (`FeedCache`), not per request: a cached GET only copies prepared bytes and headers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import hashlib
+import threading
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from observances import clock
+from observances.feeds import Feed
+from observances.live import Live, Loaded
+from observances.settings import Settings
+from observances.webpage import index_html
+
+MAX_QUERY = 2048  # a token is 20-100 characters; anything this long is not a subscriber
+MAX_PATH = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class HealthCheck:
+    """One part's health, provided by whoever runs that part (the scheduler's heartbeat)."""
+
+    name: str
+    ok: bool
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A feed's bytes and the headers that go with them, prepared once."""
+
+    body: bytes
+    etag: str
+    last_modified: str
+    headers: dict[str, str]
+
+
+def render(
+    feed: Feed, loaded: Loaded, years: tuple[int, int], alarm_days: tuple[int, ...]
+) -> Rendered:
+    body = feed.build(loaded.registry, loaded.profile, years, alarm_days)
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'  # strong: from the bytes served
+    revision = loaded.registry.revision
+    modified = format_datetime(
+        dt.datetime(revision.year, revision.month, revision.day, tzinfo=dt.UTC), usegmt=True
+    )
+    headers = {
+        "content-type": "text/calendar; charset=utf-8",
+        "content-disposition": f'inline; filename="{feed.filename}"',
+        "etag": etag,
+        "last-modified": modified,
+        # private feeds must not sit in shared caches; an hour matches no client's poll anyway
+        "cache-control": ("private" if feed.private else "public") + ", max-age=3600",
+    }
+    return Rendered(body, etag, modified, headers)
+
+
+class FeedCache:
+    """Rendered feeds for one registry generation and window; cleared when either changes."""
+
+    def __init__(self, alarm_days: tuple[int, ...]) -> None:
+        self._alarm_days = alarm_days
+        self._key: tuple[int, tuple[int, int]] | None = None
+        self._feeds: dict[str, Rendered] = {}
+        self._lock = threading.Lock()
+        self.builds = 0  # how many feeds were built: tests check a 304 builds nothing
+
+    def get(self, loaded: Loaded, years: tuple[int, int], name: str) -> Rendered | None:
+        if self._key != (loaded.generation, years):
+            return None
+        return self._feeds.get(name)
+
+    def render(self, loaded: Loaded, years: tuple[int, int], feed: Feed) -> Rendered:
+        with self._lock:  # concurrent misses build once
+            key = (loaded.generation, years)
+            if self._key != key:
+                self._key, self._feeds = key, {}
+            rendered = self._feeds.get(feed.name)
+            if rendered is None:
+                rendered = render(feed, loaded, years, self._alarm_days)
+                self._feeds[feed.name] = rendered
+                self.builds += 1
+            return rendered
+
+
+def not_modified(request: Request, rendered: Rendered) -> bool:
+    """RFC 9110 section 13.2.2: If-None-Match wins; an If-Modified-Since that is not a valid
+    date is ignored."""
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+        return "*" in tags or rendered.etag in tags  # weak comparison, as the RFC says
+    since = request.headers.get("if-modified-since")
+    if since is None:
+        return False
+    try:
+        when = parsedate_to_datetime(since)
+    except (TypeError, ValueError, IndexError):
+        return False
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return parsedate_to_datetime(rendered.last_modified) <= when
+
+
+class LimitRequestLine:
+    """Answers 414 to an overlong path or query before any routing or parsing happens."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (
+            len(scope.get("query_string", b"")) > MAX_QUERY
+            or len(scope.get("raw_path") or scope["path"].encode()) > MAX_PATH
+        ):
+            response = PlainTextResponse("URI too long\n", status_code=414)
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def create_app(
+    live: Live[Loaded],
+    settings: Settings,
+    *,
+    health_checks: Sequence[Callable[[], HealthCheck]] = (),
+    status: Callable[[], dict[str, Any]] | None = None,
+    today: Callable[[], dt.date] = clock.today,
+    poll_seconds: float = 2.0,
+) -> Starlette:
+    """The app. `live` is polled every `poll_seconds` while the app runs (0: never; tests call
+    `live.refresh()` themselves). The service adds its heartbeat through `health_checks` and
+    its outbox through `status`."""
+    cache = FeedCache(settings.feed_alarm_days)
+
+    def window() -> tuple[int, int]:
+        year = today().year
+        return (year - settings.feed_years_back, year + settings.feed_years_ahead)
+
+    def not_found() -> Response:
+        # the same answer for an unknown feed and a wrong token: existence does not leak
+        return PlainTextResponse("No such feed. The feeds are listed at /\n", status_code=404)
+
+    async def feed(request: Request) -> Response:
+        loaded = live.current()
+        found = loaded.feeds.get(request.path_params["name"])
+        if found is None or not found.allows(request.query_params.get("token")):
+            return not_found()
+        years = window()
+        rendered = cache.get(loaded, years, found.name)
+        if rendered is None:  # first request after a change: build off the event loop
+            rendered = await run_in_threadpool(cache.render, loaded, years, found)
+        if not_modified(request, rendered):
+            headers = {k: v for k, v in rendered.headers.items() if k != "content-type"}
+            return Response(status_code=304, headers=headers)
+        if request.method == "HEAD":
+            length = {"content-length": str(len(rendered.body))}
+            return Response(b"", headers=rendered.headers | length)
+        return Response(rendered.body, headers=rendered.headers)
+
+    async def index(request: Request) -> Response:
+        loaded = live.current()
+        base = (settings.base_url or str(request.base_url)).rstrip("/")
+        return HTMLResponse(index_html(loaded, base, today()))
+
+    async def healthz(request: Request) -> Response:
+        body = health(live, health_checks)
+        return JSONResponse(body, status_code=503 if body["status"] == "unhealthy" else 200)
+
+    async def status_page(request: Request) -> Response:
+        loaded = live.current()
+        body = health(live, health_checks)
+        body["feeds"] = [f.name for f in loaded.feeds.values() if not f.private]
+        body["feed_window"] = list(window())
+        body["feed_builds"] = cache.builds
+        if status is not None:
+            body["service"] = status()
+        return JSONResponse(body)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        task = asyncio.create_task(_poll(live, poll_seconds)) if poll_seconds > 0 else None
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    routes = [
+        Route("/", index, methods=["GET", "HEAD"]),
+        Route("/feeds/{name}.ics", feed, methods=["GET", "HEAD"]),
+        Route("/healthz", healthz, methods=["GET", "HEAD"]),
+        Route("/status", status_page, methods=["GET"]),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.add_middleware(LimitRequestLine)
+    app.state.feed_cache = cache
+    return app
+
+
+def health(live: Live[Loaded], checks: Sequence[Callable[[], HealthCheck]]) -> dict[str, Any]:
+    """ok; degraded while a reload has failed (the last good version is served, so this is
+    no reason to answer 503); unhealthy when a check provided by the service fails."""
+    results = [check() for check in checks]
+    state = "degraded" if live.problems else "ok"
+    if not all(result.ok for result in results):
+        state = "unhealthy"
+    loaded = live.current()
+    return {
+        "status": state,
+        "registry_revision": loaded.registry.revision.isoformat(),
+        "observances": len(loaded.registry.observances),
+        "loaded_at": loaded.loaded_at.isoformat(timespec="seconds"),
+        "problems": [p.as_json() for p in live.problems],
+        "checks": [{"name": r.name, "ok": r.ok, "detail": r.detail} for r in results],
+    }
+
+
+async def _poll(live: Live[Loaded], seconds: float) -> None:
+    """Look for edits every `seconds`; loading runs in a thread, off the event loop."""
+    while True:
+        await asyncio.sleep(seconds)
+        await run_in_threadpool(live.refresh)

@@ -1,0 +1,94 @@
+"""The feed's exact bytes for a small registry, and the rules every feed line keeps."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden" / "feed-small.ics"
+
+
+def _script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "generate_feed_golden", ROOT / "scripts" / "generate_feed_golden.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def feed() -> bytes:
+    built: bytes = _script().feed_small()
+    return built
+
+
+def test_matches_the_golden_file(feed: bytes) -> None:
+    assert feed == GOLDEN.read_bytes(), "run scripts/generate_feed_golden.py and review the diff"
+
+
+def test_building_twice_gives_the_same_bytes(feed: bytes) -> None:
+    assert _script().feed_small() == feed
+
+
+def test_lines_end_in_crlf_and_fold_at_75_octets(feed: bytes) -> None:
+    assert feed.endswith(b"\r\n")
+    lines = feed.split(b"\r\n")[:-1]
+    assert b"\n" not in b"".join(lines)
+    assert max(len(line) for line in lines) <= 75
+    for line in lines:
+        line.decode("utf-8")  # a fold never splits a UTF-8 sequence
+
+
+def _unfolded(feed: bytes) -> list[str]:
+    return feed.decode().replace("\r\n ", "").split("\r\n")
+
+
+def test_every_event_is_all_day_with_an_exclusive_end(feed: bytes) -> None:
+    lines = _unfolded(feed)
+    starts = [line for line in lines if line.startswith("DTSTART")]
+    ends = [line for line in lines if line.startswith("DTEND")]
+    assert len(starts) == len(ends) == 25
+    for start, end in zip(starts, ends, strict=True):
+        assert start.startswith("DTSTART;VALUE=DATE:")
+        assert end.startswith("DTEND;VALUE=DATE:")
+        assert end.split(":")[1] > start.split(":")[1]
+
+
+def test_uids_are_unique_and_derived_from_id_and_year(feed: bytes) -> None:
+    uids = [line[4:] for line in _unfolded(feed) if line.startswith("UID:")]
+    assert len(uids) == len(set(uids)) == 25
+    assert "world-migratory-bird-day-2018@observances" in uids
+    assert "world-migratory-bird-day-2018-2@observances" in uids
+    assert all(re.fullmatch(r"[a-z0-9-]+-20(17|18|19)(-2)?@observances", uid) for uid in uids)
+
+
+def test_no_recurrence_and_no_clock(feed: bytes) -> None:
+    text = feed.decode()
+    for word in ("RRULE", "RDATE", "EXDATE", "RECURRENCE-ID"):
+        assert word not in text
+    stamps = {line for line in _unfolded(feed) if line.startswith("DTSTAMP")}
+    assert stamps == {"DTSTAMP:20190630T000000Z"}  # the registry's revision
+
+
+def test_calendar_properties(feed: bytes) -> None:
+    lines = _unfolded(feed)
+    for expected in (
+        "VERSION:2.0",
+        "METHOD:PUBLISH",
+        "CALSCALE:GREGORIAN",
+        "NAME:UN observances (test)",
+        "X-WR-CALNAME:UN observances (test)",
+        "REFRESH-INTERVAL;VALUE=DURATION:P1D",
+        "X-PUBLISHED-TTL:P1D",
+    ):
+        assert expected in lines
+    assert any(line.startswith("PRODID:") for line in lines)
+    assert any(line.startswith("DESCRIPTION:The feed-small") for line in lines)

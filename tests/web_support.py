@@ -1,0 +1,58 @@
+"""Helpers shared by the web tests: a registry copy to edit, and an app over it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from starlette.applications import Starlette
+
+from observances.live import LiveState
+from observances.settings import FeedSpec, Settings
+from observances.web import HealthCheck, create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = ROOT / "tests" / "data" / "registries" / "feed-small.yaml"
+TODAY = dt.date(2018, 6, 15)  # window 2017-2021 with the default settings
+PROFILE = """\
+name: Test Organization for <Peace> & "Rights"
+short_name: TO
+marks:
+  tags: [human-rights]
+"""
+
+
+def workspace(tmp_path: Path, registry: Path = SMALL) -> tuple[Path, Path]:
+    """Copies of a registry and a profile that a test may edit."""
+    registry_copy = tmp_path / "observances.yaml"
+    shutil.copyfile(registry, registry_copy)
+    profile = tmp_path / "profile.yaml"
+    profile.write_text(PROFILE, encoding="utf-8")
+    return registry_copy, profile
+
+
+def _constant(check: HealthCheck) -> Callable[[], HealthCheck]:
+    return lambda: check
+
+
+def make_app(
+    registry: Path,
+    profile: Path,
+    *,
+    feeds: tuple[FeedSpec, ...] = (),
+    checks: tuple[HealthCheck, ...] = (),
+    today: dt.date = TODAY,
+) -> tuple[Starlette, LiveState]:
+    live = LiveState(registry, profile, feeds)
+    settings = Settings(feeds=feeds)
+    app = create_app(
+        live,
+        settings,
+        health_checks=[_constant(c) for c in checks],
+        status=lambda: {"outbox": {"pending": 0}},
+        today=lambda: today,
+        poll_seconds=0,
+    )
+    return app, live
