@@ -8,7 +8,6 @@ never makes an already sent draft look new.
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -44,7 +43,7 @@ class PlannedSend:
         return self.key.lead_days
 
 
-def local_instant(day: dt.date, at: dt.time, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+def local_instant(day: dt.date, at: dt.time, zone: dt.tzinfo) -> dt.datetime:
     """The UTC instant of wall-clock `at` on `day` in `zone`, with the DST rules explicit:
 
     - a time skipped by a spring-forward change (02:30 in New York on 2026-03-08) moves
@@ -67,7 +66,7 @@ def plan(
     registry: Registry,
     profile: Profile,
     *,
-    zone: zoneinfo.ZoneInfo,
+    zone: dt.tzinfo,
     send_time: dt.time,
     first_day: dt.date,
     last_day: dt.date,
@@ -90,7 +89,7 @@ def plan_ahead(
     registry: Registry,
     profile: Profile,
     *,
-    zone: zoneinfo.ZoneInfo,
+    zone: dt.tzinfo,
     send_time: dt.time,
     today: dt.date,
     margin_days: int = MARGIN_DAYS,
