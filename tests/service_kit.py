@@ -8,17 +8,18 @@ import datetime as dt
 import email.policy
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from aiosmtpd.controller import Controller
 
 from observances.dates import Occurrence
+from observances.mail import Refused
 from observances.plaindraft import PlainDraft
 from observances.profile import LeadTimes, Marks, Profile
 from observances.registry import loads
@@ -70,6 +71,30 @@ observances:
       - since: 2002
         rule: {date: "09-21"}
         cite: A/RES/55/282
+  - id: spring-test-day
+    name: Spring Test Day
+    kind: day
+    body: General Assembly
+    tags: [human-rights]
+    status: verified
+    citations:
+      - symbol: A/RES/1
+    dates:
+      - since: 2020
+        rule: {date: "03-15"}
+        cite: A/RES/1
+  - id: autumn-test-day
+    name: Autumn Test Day
+    kind: day
+    body: General Assembly
+    tags: [human-rights]
+    status: verified
+    citations:
+      - symbol: A/RES/2
+    dates:
+      - since: 2020
+        rule: {date: "11-08"}
+        cite: A/RES/2
   - id: health-day
     name: World Health Day
     kind: day
@@ -139,6 +164,24 @@ def plain(occurrence: Occurrence, lead_days: int) -> PlainDraft:
         html=f"<html><body><h1>{subject}</h1><p>Text. [QUOTE]</p></body></html>",
         placeholders=("[QUOTE]",),
     )
+
+
+class Recorder:
+    """An in-memory transport: what would have left, in order."""
+
+    name = "recorder"
+    records: Literal["sent"] = "sent"
+
+    def __init__(self) -> None:
+        self.sent: list[EmailMessage] = []
+
+    def send(self, message: EmailMessage, sender: str, recipients: Sequence[str]) -> Refused:
+        self.sent.append(message)
+        return {}
+
+    @property
+    def keys(self) -> list[str]:
+        return [str(m["X-Observance-Key"]) for m in self.sent]
 
 
 def settings_for(data_dir: Path, **values: Any) -> Settings:
