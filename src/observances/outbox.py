@@ -38,7 +38,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from observances.planner import PlannedSend, SendKey
 
@@ -208,7 +208,12 @@ class Outbox:
             _sqlite_pragmas(self.engine, busy_timeout_ms)
 
     def create(self) -> None:
-        metadata.create_all(self.engine)
+        try:
+            metadata.create_all(self.engine)
+        except OperationalError:
+            # two processes starting together: the other one created the table between our
+            # check and our CREATE; a second pass finds it there
+            metadata.create_all(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
