@@ -70,11 +70,24 @@ class Settings(BaseSettings):
     # --- when drafts are sent ----------------------------------------------------------------
     timezone: str = Field("UTC", description="IANA time zone of the send time, e.g. Europe/Paris.")
     send_time: dt.time = Field(dt.time(9, 0), description="Local time of day drafts are sent.")
-    tick_seconds: Annotated[int, Field(ge=5)] = Field(
+    tick_seconds: Annotated[int, Field(ge=1)] = Field(
         60, description="How often the service looks for drafts that are due."
     )
     dry_run: bool = Field(
-        False, description="Log what would be sent and record nothing (like Radicale's dryrun)."
+        False,
+        description="Log each draft instead of sending it (like Radicale's dryrun); its outbox "
+        "row is marked dry_run, and sent for real once dry_run is off if its date is ahead.",
+    )
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL of the outbox database; default "
+        "sqlite:///<data_dir>/outbox.sqlite3.",
+    )
+    retry_initial_seconds: Annotated[float, Field(gt=0)] = Field(
+        60.0, description="Wait before the first retry of a send the mail server deferred."
+    )
+    retry_max_seconds: Annotated[float, Field(gt=0)] = Field(
+        1800.0, description="Longest wait between retries (the wait doubles up to this)."
     )
 
     # --- mail ----------------------------------------------------------------------------------
@@ -93,6 +106,16 @@ class Settings(BaseSettings):
     mail_from: str = Field("observances@localhost", description="From address of the drafts.")
     mail_to: Annotated[tuple[str, ...], NoDecode] = Field(
         ("comms@localhost",), description="Recipients, comma-separated."
+    )
+    mail_to_by_tag: dict[str, tuple[str, ...]] = Field(
+        {},
+        description="Extra recipients by registry tag, added to mail_to; in the environment "
+        'as JSON: {"human-rights": ["rights@example.org"]}.',
+    )
+    mail_to_by_program: dict[str, tuple[str, ...]] = Field(
+        {},
+        description="Extra recipients by profile program id, for the observances the program's "
+        'tags or ids name; as JSON: {"africa": ["africa@example.org"]}.',
     )
 
     # --- HTTP and feeds ----------------------------------------------------------------------
@@ -128,6 +151,10 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def outbox_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'outbox.sqlite3'}"
 
     @property
     def effective_smtp_port(self) -> int:

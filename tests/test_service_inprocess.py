@@ -1,0 +1,154 @@
+"""The Service with its real APScheduler ticker, in this process: a locked database, a
+failing tick and a dead ticker (the heartbeat /healthz will read), the default Maildir."""
+
+from __future__ import annotations
+
+import datetime as dt
+import mailbox
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from service_kit import FakeClock, Recorder, at, plain, profile, registry, settings_for
+
+from observances.dispatch import outbox_for
+from observances.outbox import Outbox, Status
+from observances.planner import SendKey
+from observances.profile import Profile
+from observances.registry.models import Registry
+from observances.service import AlreadyRunningError, InstanceLock, Service
+
+KEY = SendKey("south-south-cooperation", dt.date(2027, 9, 12), 7)
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def provider() -> tuple[Registry, Profile]:
+    return registry(), profile((7,))
+
+
+def test_a_locked_database_fails_ticks_until_released_and_loses_nothing(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path, tick_seconds=1)
+    outbox = Outbox(settings.outbox_url, busy_timeout_ms=200)
+    clock = FakeClock(at("2027-09-04T10:00:00"))  # nothing due yet
+    recorder = Recorder()
+    service = Service(settings, provider, plain, transport=recorder, outbox=outbox, clock=clock)
+    service.start()
+    raw = sqlite3.connect(tmp_path / "outbox.sqlite3", isolation_level=None)
+    try:
+        assert wait_for(lambda: service.last_tick_at is not None)
+        rows_before = len(outbox.rows())
+        raw.execute("BEGIN EXCLUSIVE")  # another writer holds the database
+        clock.set("2027-09-05T10:00:00")  # the 7-day draft of 12 September is due
+        assert wait_for(lambda: service.last_error is not None, timeout=5)
+        assert "locked" in (service.last_error or "")
+        assert recorder.sent == []
+        beat = service._last_beat
+        assert wait_for(lambda: service._last_beat > beat, timeout=5)  # the ticker lives on
+        raw.execute("COMMIT")
+        assert wait_for(lambda: len(recorder.sent) == 1, timeout=5)
+        assert wait_for(lambda: service.last_error is None, timeout=5)
+        time.sleep(1.5)
+        assert len(recorder.sent) == 1
+        assert len(outbox.rows()) == rows_before
+        assert outbox.get(KEY).status == Status.SENT  # type: ignore[union-attr]
+    finally:
+        raw.close()
+        service.stop()
+
+
+def test_a_failing_tick_lets_the_heartbeat_go_stale_and_recovers(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path, tick_seconds=1, smtp_timeout=0.5)
+    broken = {"yes": True}
+
+    def flaky() -> tuple[Registry, Profile]:
+        if broken["yes"]:
+            raise RuntimeError("registry exploded")
+        return provider()
+
+    clock = FakeClock(at("2027-09-04T10:00:00"))
+    service = Service(settings, flaky, plain, transport=Recorder(), clock=clock)
+    assert service.stale_after == 3.0
+    service.start()
+    try:
+        assert wait_for(lambda: not service.healthy(), timeout=8)
+        report = service.status_report()
+        assert report["healthy"] is False
+        assert "registry exploded" in str(report["last_error"])
+        broken["yes"] = False
+        assert wait_for(service.healthy, timeout=5)
+        assert service.status_report()["last_error"] is None
+    finally:
+        service.stop()
+
+
+def test_a_dead_ticker_is_reported_stale(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path, tick_seconds=1, smtp_timeout=0.5)
+    clock = FakeClock(at("2027-09-04T10:00:00"))
+    service = Service(settings, provider, plain, transport=Recorder(), clock=clock)
+    service.start()
+    try:
+        assert wait_for(lambda: service.last_tick_at is not None)
+        assert service.healthy()
+        service._scheduler.pause()  # as if the scheduler thread had died (research §1 (d))
+        assert wait_for(lambda: not service.healthy(), timeout=8)
+        assert service.heartbeat_age() >= service.stale_after
+    finally:
+        service.stop()
+
+
+def test_without_an_smtp_host_drafts_land_in_the_maildir(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path, tick_seconds=1)
+    clock = FakeClock(at("2027-09-05T10:00:00"))
+    service = Service(settings, provider, plain, clock=clock)
+    assert service.transport.name == "maildir"
+    service.start()
+    try:
+        outbox = outbox_for(settings)
+        assert wait_for(lambda: (row := outbox.get(KEY)) is not None and row.sent_at is not None)
+    finally:
+        service.stop()
+    box = mailbox.Maildir(tmp_path / "maildir", create=False)
+    [message] = list(box)
+    assert message["X-Observance-Key"] == str(KEY)
+    status = service.status_report()
+    assert status["transport"] == f"MaildirTransport({tmp_path / 'maildir'})"
+
+
+def test_the_lock_names_the_process_that_holds_it(tmp_path: Path) -> None:
+    first = InstanceLock(tmp_path / "observances.lock")
+    first.acquire()
+    try:
+        with pytest.raises(AlreadyRunningError, match=r"PID \d+.*observances\.lock"):
+            InstanceLock(tmp_path / "observances.lock").acquire()
+    finally:
+        first.release()
+    again = InstanceLock(tmp_path / "observances.lock")
+    again.acquire()  # released: free again
+    again.release()
+
+
+def test_a_bad_registry_edit_keeps_the_last_good_one(tmp_path: Path) -> None:
+    from service_kit import PROFILE_YAML, REGISTRY_YAML
+
+    from observances.service import FilesProvider
+
+    (tmp_path / "r.yaml").write_text(REGISTRY_YAML, encoding="utf-8")
+    (tmp_path / "p.yaml").write_text(PROFILE_YAML, encoding="utf-8")
+    files = FilesProvider(tmp_path / "r.yaml", tmp_path / "p.yaml")
+    good, _ = files()
+    (tmp_path / "r.yaml").write_text(REGISTRY_YAML + "  - id: [broken\n", encoding="utf-8")
+    assert files()[0] is good
+    assert files.problem is not None
+    (tmp_path / "r.yaml").write_text(REGISTRY_YAML.replace('"09-21"', '"09-22"'), encoding="utf-8")
+    assert files()[0] is not good
+    assert files.problem is None
