@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck pytest snapshots bench docs clean
+.PHONY: run test lint typecheck pytest snapshots bench bench-http docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,10 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.run-installed
 
+# The main job on embedded defaults: feeds on http://127.0.0.1:8080/, drafts to data/maildir
 run: $(VENV)/.run-installed
 	$(BIN)/observances upcoming --days 60
+	$(BIN)/observances run
 
 test: $(VENV)/.dev-installed lint typecheck pytest
 
@@ -41,6 +43,11 @@ snapshots: $(VENV)/.dev-installed
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/registry.py
+	$(BIN)/python bench/feed_build.py
+	$(BIN)/python bench/service_footprint.py
+
+bench-http: $(VENV)/.dev-installed
+	$(BIN)/python bench/http_load.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

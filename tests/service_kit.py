@@ -20,13 +20,25 @@ from aiosmtpd.controller import Controller
 
 from observances.dates import Occurrence
 from observances.mail import Refused
-from observances.plaindraft import PlainDraft
 from observances.profile import LeadTimes, Marks, Profile
 from observances.registry import loads
 from observances.registry.models import Registry
 from observances.settings import Settings
 
 UTC = dt.UTC
+
+
+@dataclass(frozen=True)
+class PlainDraft:
+    """Draft content made by hand, so that delivery tests do not depend on the templates
+    (the real renderer is exercised by the subprocess tests and test_app.py)."""
+
+    subject: str
+    markdown: str
+    text: str
+    html: str
+    placeholders: tuple[str, ...]
+
 
 REGISTRY_YAML = """\
 revision: 2026-11-28

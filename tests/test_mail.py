@@ -13,7 +13,7 @@ from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
-from service_kit import SmtpServer, at, free_port, smtp_server
+from service_kit import PlainDraft, SmtpServer, at, free_port, smtp_server
 
 from observances.mail import (
     DeliveryError,
@@ -26,7 +26,6 @@ from observances.mail import (
     recipients_for,
     subject_line,
 )
-from observances.plaindraft import PlainDraft
 from observances.planner import SendKey
 
 KEY = SendKey("south-south-cooperation", dt.date(2027, 9, 12), 7)

@@ -11,6 +11,8 @@ from service_kit import PROFILE_YAML, REGISTRY_YAML
 from observances.cli import main
 from observances.service import InstanceLock
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -20,6 +22,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("OBSERVANCES_REGISTRY", str(tmp_path / "registry.yaml"))
     monkeypatch.setenv("OBSERVANCES_PROFILE", str(tmp_path / "profile.yaml"))
     monkeypatch.setenv("OBSERVANCES_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("OBSERVANCES_TEMPLATES_DIR", str(ROOT / "templates"))
     monkeypatch.setenv("OBSERVANCES_TIMEZONE", "Europe/Paris")
     monkeypatch.setenv("OBSERVANCES_SMTP_PASSWORD", "hunter2-secret")
     monkeypatch.setenv("OBSERVANCES_FAKE_NOW", "2027-09-05T10:00:00+00:00")

@@ -140,15 +140,17 @@ def test_the_lock_names_the_process_that_holds_it(tmp_path: Path) -> None:
 def test_a_bad_registry_edit_keeps_the_last_good_one(tmp_path: Path) -> None:
     from service_kit import PROFILE_YAML, REGISTRY_YAML
 
-    from observances.service import FilesProvider
+    from observances.live import LiveState
 
     (tmp_path / "r.yaml").write_text(REGISTRY_YAML, encoding="utf-8")
     (tmp_path / "p.yaml").write_text(PROFILE_YAML, encoding="utf-8")
-    files = FilesProvider(tmp_path / "r.yaml", tmp_path / "p.yaml")
-    good, _ = files()
+    files = LiveState(tmp_path / "r.yaml", tmp_path / "p.yaml")
+    good = files.current().registry
     (tmp_path / "r.yaml").write_text(REGISTRY_YAML + "  - id: [broken\n", encoding="utf-8")
-    assert files()[0] is good
-    assert files.problem is not None
+    files.refresh()
+    assert files.current().registry is good
+    assert files.problems
     (tmp_path / "r.yaml").write_text(REGISTRY_YAML.replace('"09-21"', '"09-22"'), encoding="utf-8")
-    assert files()[0] is not good
-    assert files.problem is None
+    files.refresh()
+    assert files.current().registry is not good
+    assert not files.problems

@@ -13,6 +13,7 @@ import pytest
 from service_kit import (
     REGISTRY_YAML,
     FakeClock,
+    PlainDraft,
     Recorder,
     SmtpServer,
     plain,
@@ -26,7 +27,6 @@ from observances.dates import Occurrence
 from observances.dispatch import PassReport, Renderer, outbox_for, send_due
 from observances.mail import DryRunTransport, SmtpTransport, Transport
 from observances.outbox import Outbox, Status
-from observances.plaindraft import PlainDraft
 from observances.planner import SendKey
 from observances.profile import Profile
 from observances.registry import loads

@@ -16,12 +16,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from service_kit import PROFILE_YAML, REGISTRY_YAML, SmtpServer, smtp_server
+from service_kit import PROFILE_YAML, REGISTRY_YAML, SmtpServer, free_port, smtp_server
 
 from observances.outbox import Outbox, Row, Status
 
 NOW = "2027-09-05T09:00:30+00:00"  # the 7-day draft of 12 September fell due 30 s ago
 SSC = "south-south-cooperation"
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 15.0) -> bool:
@@ -90,6 +92,8 @@ class Setup:
             "OBSERVANCES_MAIL_FROM": "drafts@example.org",
             "OBSERVANCES_MAIL_TO": "comms@example.org",
             "OBSERVANCES_FAKE_NOW": NOW,
+            "OBSERVANCES_TEMPLATES_DIR": str(ROOT / "templates"),
+            "OBSERVANCES_PORT": str(free_port()),
         }
         self.instances: list[Instance] = []
 

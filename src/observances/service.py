@@ -145,6 +145,10 @@ class Service:
             self.outbox.engine.url.render_as_string(hide_password=True),
         )
 
+    def request_stop(self) -> None:
+        """Claim no more rows from now on; `stop()` then waits for the send in flight."""
+        self._stopping.set()
+
     def stop(self) -> None:
         """Stop claiming rows, let the send in flight finish, then stop the ticker."""
         self._stopping.set()
@@ -262,38 +266,3 @@ class Service:
             "transport": repr(self.transport),
             "outbox": outbox,
         }
-
-
-class FilesProvider:
-    """The registry and profile files, reloaded when they change; a bad edit is logged and
-    the last good version kept. (A stand-in until the lead wires live.py's reloader.)"""
-
-    def __init__(self, registry_path: Path, profile_path: Path) -> None:
-        self.paths = (registry_path, profile_path)
-        self._stamp: tuple[tuple[int, int], ...] | None = None
-        self._current: tuple[Registry, Profile] | None = None
-        self.problem: str | None = None
-
-    def __call__(self) -> tuple[Registry, Profile]:
-        from observances.profile import load_profile
-        from observances.registry import load
-
-        try:
-            stamp = tuple((p.stat().st_mtime_ns, p.stat().st_size) for p in self.paths)
-        except OSError as exc:
-            stamp = None
-            self.problem = str(exc)
-        if self._current is not None and (stamp is None or stamp == self._stamp):
-            return self._current
-        try:
-            registry = load(self.paths[0])
-            current = (registry, load_profile(self.paths[1], registry))
-        except ObservancesError as exc:
-            if self._current is None:
-                raise
-            self.problem = str(exc)
-            log.error("keeping the last good registry and profile: %s", exc)
-            self._stamp = stamp
-            return self._current
-        self._current, self._stamp, self.problem = current, stamp, None
-        return current

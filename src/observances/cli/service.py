@@ -166,16 +166,18 @@ def status(as_json: bool) -> None:
 def send_due(dry_run: bool) -> None:
     """One pass: send every draft that is due, then exit (for cron instead of `run`)."""
     from observances import clock
+    from observances.app import draft_renderer
     from observances.dispatch import outbox_for
     from observances.dispatch import send_due as one_pass
     from observances.mail import transport_for
-    from observances.plaindraft import plain_renderer
     from observances.service import InstanceLock
     from observances.settings import load_settings
+    from observances.templating import TemplateSet
 
     _logging()
     settings = load_settings()
     registry, profile = _load(settings)
+    templates = TemplateSet.load(settings.templates_dir)  # a broken template stops here: exit 2
     lock = InstanceLock(settings.data_dir / "observances.lock")
     lock.acquire()  # a running service (or another cron run) owns the outbox: exit 1
     outbox = outbox_for(settings)
@@ -188,7 +190,7 @@ def send_due(dry_run: bool) -> None:
             registry=registry,
             profile=profile,
             settings=settings,
-            renderer=plain_renderer(lambda: profile),
+            renderer=draft_renderer(lambda: profile, lambda: templates, settings),
             transport=transport_for(settings, dry_run=dry_run or None),
             clock=clock.now,
         )
@@ -202,26 +204,16 @@ def send_due(dry_run: bool) -> None:
 
 
 @click.command()
-@click.option("--host", help="HTTP address (env OBSERVANCES_HOST; the web app comes later).")
+@click.option("--host", help="HTTP address of the feeds (env OBSERVANCES_HOST).")
 @click.option("--port", type=click.IntRange(1, 65535), help="HTTP port (env OBSERVANCES_PORT).")
 @click.option("--unsafe-no-lock", is_flag=True, hidden=True, help="Testing only: no lock.")
 def run(host: str | None, port: int | None, unsafe_no_lock: bool) -> None:
-    """Run the service: send each draft when it falls due, until SIGTERM."""
-    from observances.plaindraft import plain_renderer
-    from observances.service import FilesProvider, Service
+    """Run the service: serve the feeds, and send each draft when it falls due, until SIGTERM."""
+    from observances.app import run as run_process
     from observances.settings import load_settings
 
     _logging()
-    settings = load_settings(host=host, port=port)
-    provider = FilesProvider(settings.registry, settings.profile)
-    provider()  # a registry or profile that does not load stops the start, with its problems
-    service = Service(
-        settings,
-        provider,
-        plain_renderer(lambda: provider()[1]),
-        use_lock=not unsafe_no_lock,
-    )
-    service.run()
+    run_process(load_settings(host=host, port=port), use_lock=not unsafe_no_lock)
 
 
 COMMANDS = (plan, status, send_due, run)

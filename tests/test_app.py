@@ -1,0 +1,157 @@
+"""`observances run` as a user starts it: one process that serves the feeds and writes each
+due draft, rendered from the real templates, to the Maildir outbox when no SMTP server is set."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import mailbox
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from service_kit import free_port
+
+from observances.app import live_templates
+
+ROOT = Path(__file__).resolve().parent.parent
+# 7 days before South-South Cooperation 2027 (12 September), after the 09:00 UTC send time
+NOW = "2027-09-05T10:00:00+00:00"
+
+
+class Running:
+    def __init__(self, tmp_path: Path) -> None:
+        self.port = free_port()
+        self.data = tmp_path / "data"
+        self.log = tmp_path / "run.log"
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("OBSERVANCES_")},
+            "OBSERVANCES_DATA_DIR": str(self.data),
+            "OBSERVANCES_PORT": str(self.port),
+            "OBSERVANCES_TICK_SECONDS": "1",
+            "OBSERVANCES_FAKE_NOW": NOW,
+            "OBSERVANCES_CACHE_DIR": str(tmp_path / "cache"),
+        }
+        with self.log.open("wb") as out:  # the repository's defaults: run from its root
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "observances", "run"],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+
+    def get(self, path: str) -> tuple[int, dict[str, str], bytes]:
+        url = f"http://127.0.0.1:{self.port}{path}"
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read()
+
+    def wait_for_http(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, self.log.read_text()
+            try:
+                self.get("/healthz")
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise AssertionError(self.log.read_text())
+
+    def drafts(self) -> list[email.message.EmailMessage]:
+        box = self.data / "maildir"
+        if not (box / "new").exists():
+            return []
+        return [
+            email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            for path in sorted((box / "new").iterdir())
+        ]
+
+
+@pytest.fixture
+def running(tmp_path: Path) -> Iterator[Running]:
+    process = Running(tmp_path)
+    try:
+        yield process
+    finally:
+        if process.proc.poll() is None:
+            process.proc.kill()
+            process.proc.wait(10)
+
+
+def test_run_serves_the_feeds_and_writes_due_drafts_to_the_maildir(running: Running) -> None:
+    running.wait_for_http()
+    deadline = time.monotonic() + 30
+    subject = (
+        "[Draft, 7 days ahead] AIPR marks the United Nations Day for South-South Cooperation, "
+        "12 September 2027"
+    )
+    while time.monotonic() < deadline:
+        if subject in [str(m["Subject"]) for m in running.drafts()]:
+            break
+        time.sleep(0.3)
+    else:
+        raise AssertionError(running.log.read_text())
+
+    (draft,) = [m for m in running.drafts() if str(m["Subject"]) == subject]
+    text = draft.get_body(("plain",))
+    html = draft.get_body(("html",))
+    assert text is not None
+    assert html is not None
+    assert "[[TODO:" in text.get_content().split("\n\n")[0]  # what to write comes first
+    assert "the 24th United Nations Day for South-South Cooperation" in text.get_content()
+    (attachment,) = list(draft.iter_attachments())
+    assert attachment.get_filename() == "2027-09-12-south-south-cooperation.md"
+    assert attachment.get_content().startswith("# AIPR marks the United Nations Day")
+
+    code, headers, body = running.get("/feeds/marked.ics")
+    assert code == 200
+    assert headers["content-type"] == "text/calendar; charset=utf-8"
+    assert b"SUMMARY:United Nations Day for South-South Cooperation" in body
+
+    code, _, body = running.get("/healthz")
+    health = json.loads(body)
+    assert code == 200
+    assert {c["name"]: c["ok"] for c in health["checks"]} == {"scheduler": True, "templates": True}
+
+    code, _, body = running.get("/status")
+    status = json.loads(body)
+    assert code == 200
+    assert status["service"]["outbox"]["counts"]["sent"] >= 1
+    assert "password" not in body.decode().lower()
+
+    running.proc.send_signal(signal.SIGTERM)
+    assert running.proc.wait(30) == 0, running.log.read_text()
+    subjects = [str(m["Subject"]) for m in running.drafts()]
+    assert subjects.count(subject) == 1  # each (observance, date, lead days) once
+    # the 21-day draft fell due while the service was not running; the date is still ahead
+    assert any(
+        s.startswith("[Draft, 21 days ahead] AIPR marks the United Nations Day for South")
+        for s in subjects
+    )
+    assert mailbox.Maildir(running.data / "maildir", create=False)
+
+
+def test_a_bad_template_edit_keeps_the_last_good_set(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    subprocess.run(["cp", "-r", str(ROOT / "templates"), str(templates)], check=True)
+    live = live_templates(templates)
+    good = live.current()
+    statement = templates / "statement.md.j2"
+    statement.write_text(statement.read_text(encoding="utf-8") + "{% if %}\n", encoding="utf-8")
+    live.refresh()
+    assert live.current() is good
+    assert "statement.md.j2" in live.problems[-1].message
+    statement.write_text("Subject: fixed\n\nBody\n", encoding="utf-8")
+    live.refresh()
+    assert live.current() is not good
+    assert not live.problems
