@@ -36,10 +36,9 @@ typecheck: $(VENV)/.dev-installed
 pytest: $(VENV)/.dev-installed
 	$(BIN)/pytest
 
-# Every golden file: dates, drafts (and feeds); review the diff before committing.
+# Every golden file: dates, drafts and a feed; review the diff before committing.
 snapshots: $(VENV)/.dev-installed
-	OBSERVANCES_CACHE_DIR= $(BIN)/python scripts/generate_snapshots.py
-	$(BIN)/python scripts/generate_draft_golden.py
+	$(BIN)/python scripts/generate_snapshots.py
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/registry.py

@@ -1,9 +1,13 @@
-"""Regenerate the golden files, so that a registry or code change shows up as a diff.
+"""Regenerate every golden file, so that a change to the registry, the templates or the code
+shows its consequences as a reviewable diff.
 
     make snapshots        # or: python scripts/generate_snapshots.py
 
-`tests/golden/dates-2000-2040.tsv` holds every occurrence of the registry from 2000 to 2040;
-`tests/test_snapshots.py` fails when the registry computes anything else.
+- `tests/golden/dates-2000-2040.tsv`: every occurrence of observances.yaml from 2000 to 2040.
+- `tests/golden/drafts/*.md`: statement drafts for a few telling cases (see DRAFTS).
+- `tests/golden/feed-small.ics`: the feed of a small test registry, byte for byte.
+
+`tests/test_snapshots.py` fails when the code computes anything else.
 """
 
 from __future__ import annotations
@@ -15,29 +19,76 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from observances.dates import occurrences  # noqa: E402
-from observances.registry import Registry, load  # noqa: E402
+from observances.dates import occurrences, occurrences_in_year  # noqa: E402
+from observances.drafts import render  # noqa: E402
+from observances.feed import CalendarInfo, build  # noqa: E402
+from observances.profile import load_profile  # noqa: E402
+from observances.registry import load  # noqa: E402
+from observances.templating import TemplateSet  # noqa: E402
 
 GOLDEN = ROOT / "tests" / "golden"
 DATES = GOLDEN / "dates-2000-2040.tsv"
-FIRST, LAST = dt.date(2000, 1, 1), dt.date(2040, 12, 31)
+DRAFTS_DIR = GOLDEN / "drafts"
+FEED = GOLDEN / "feed-small.ics"
+
+DRAFTS = (
+    ("south-south-cooperation", 2026, "en"),  # the example of the issue: a date that moved
+    ("interfaith-harmony-week", 2026, "en"),  # a week: the kind override
+    ("persons-with-disabilities", 2026, "en"),  # a renamed day
+    ("international-day-of-peace", 2026, "en"),  # a rule that became a fixed date
+    ("south-south-cooperation", 2026, "es"),  # Spanish, with the name from its source
+)
+DRAFTS_TODAY = dt.date(2026, 1, 1)  # "days until" is in the context; fixed so output is stable
+
+FEED_REGISTRY = ROOT / "tests" / "data" / "registries" / "feed-small.yaml"
+FEED_INFO = CalendarInfo("UN observances (test)", "The feed-small test registry, 2017 to 2019.")
 
 
-def dates_snapshot(registry: Registry) -> str:
+def dates_snapshot() -> bytes:
     """One line per occurrence: start, end, id, edition, citation, name in force."""
+    registry = load(ROOT / "observances.yaml")
     lines = ["start\tend\tid\tedition\tcitation\tname"]
-    for occ in occurrences(registry.observances, FIRST, LAST):
+    for occ in occurrences(registry.observances, dt.date(2000, 1, 1), dt.date(2040, 12, 31)):
         edition = "" if occ.edition is None else str(occ.edition)
         fields = (occ.start, occ.end, occ.id, edition, occ.citation.symbol, occ.name)
         lines.append("\t".join(str(f) for f in fields))
-    return "\n".join(lines) + "\n"
+    return ("\n".join(lines) + "\n").encode()
+
+
+def drafts() -> dict[Path, bytes]:
+    """Each case as `observances preview` prints it: subject, a blank line, the Markdown."""
+    registry = load(ROOT / "observances.yaml")
+    profile = load_profile(ROOT / "profiles" / "aipr.yaml", registry)
+    templates = TemplateSet.load(ROOT / "templates")
+    found = {}
+    for observance_id, year, language in DRAFTS:
+        occurrence = occurrences_in_year(registry.get(observance_id), year)[0]
+        draft = render(occurrence, profile, templates, language=language, today=DRAFTS_TODAY)
+        path = DRAFTS_DIR / f"{observance_id}-{year}.{language}.md"
+        found[path] = f"Subject: {draft.subject}\n\n{draft.markdown}".encode()
+    return found
+
+
+def feed_small() -> bytes:
+    registry = load(FEED_REGISTRY)
+    found = occurrences(registry.observances, dt.date(2017, 1, 1), dt.date(2019, 12, 31))
+    return build(found, FEED_INFO, registry.revision)
+
+
+def goldens() -> dict[Path, bytes]:
+    """Every golden file and the bytes the code gives for it now."""
+    return {DATES: dates_snapshot(), **drafts(), FEED: feed_small()}
 
 
 def main() -> None:
-    registry = load(ROOT / "observances.yaml")
-    GOLDEN.mkdir(parents=True, exist_ok=True)
-    DATES.write_text(dates_snapshot(registry), encoding="utf-8")
-    print(f"wrote {DATES.relative_to(ROOT)}")
+    expected = goldens()
+    for stale in sorted(set(DRAFTS_DIR.glob("*.md")) - expected.keys()):
+        stale.unlink()
+        print(f"removed {stale.relative_to(ROOT)}")
+    for path, content in expected.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        print(f"wrote {path.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

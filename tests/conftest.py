@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+from functools import cache
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -19,3 +23,17 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
         if name.startswith("OBSERVANCES_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("OBSERVANCES_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@cache
+def snapshots() -> ModuleType:
+    """scripts/generate_snapshots.py, which computes every golden file."""
+    spec = importlib.util.spec_from_file_location(
+        "generate_snapshots", ROOT / "scripts" / "generate_snapshots.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module

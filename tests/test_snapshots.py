@@ -4,35 +4,36 @@ When a change is intended, run `make snapshots` and review the diff."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 
-from observances.registry import load
+import pytest
+from conftest import ROOT, snapshots
 
-ROOT = Path(__file__).resolve().parent.parent
+SNAPSHOTS = snapshots()
+EXPECTED = SNAPSHOTS.goldens()
 
 
-def generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "snapshots", ROOT / "scripts" / "generate_snapshots.py"
+@pytest.mark.parametrize(
+    "path", sorted(EXPECTED), ids=[str(p.relative_to(ROOT)) for p in sorted(EXPECTED)]
+)
+def test_golden_file_is_current(path: Path) -> None:
+    assert path.read_bytes() == EXPECTED[path], (
+        f"{path.relative_to(ROOT)} changed: run `make snapshots` and review the diff"
     )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
-def test_dates_2000_to_2040_match_the_golden_snapshot() -> None:
-    snapshots = generator()
-    expected = snapshots.DATES.read_text(encoding="utf-8")
-    actual = snapshots.dates_snapshot(load(ROOT / "observances.yaml"))
-    assert actual == expected, "dates changed: run `make snapshots` and review the diff"
+def test_no_stale_golden_drafts() -> None:
+    assert set(SNAPSHOTS.DRAFTS_DIR.glob("*.md")) == {
+        p for p in EXPECTED if p.parent == SNAPSHOTS.DRAFTS_DIR
+    }
 
 
-def test_south_south_history_in_the_snapshot() -> None:
-    lines = generator().DATES.read_text(encoding="utf-8").splitlines()
+def test_goldens_are_deterministic() -> None:
+    assert SNAPSHOTS.goldens() == EXPECTED
+
+
+def test_south_south_history_in_the_dates_snapshot() -> None:
+    lines = SNAPSHOTS.DATES.read_text(encoding="utf-8").splitlines()
     south = [line.split("\t")[:4] for line in lines if "\tsouth-south-cooperation\t" in line]
     assert south[0] == ["2004-12-19", "2004-12-19", "south-south-cooperation", "1"]
     assert south[7] == ["2011-12-19", "2011-12-19", "south-south-cooperation", "8"]
