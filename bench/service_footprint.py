@@ -26,15 +26,8 @@ from service_kit import PROFILE_YAML, REGISTRY_YAML, smtp_server  # noqa: E402
 from observances.dates import occurrences  # noqa: E402
 from observances.planner import plan  # noqa: E402
 from observances.profile import LeadTimes, Marks, Profile  # noqa: E402
-from observances.registry.models import (  # noqa: E402
-    Citation,
-    DateSpan,
-    FixedDate,
-    Kind,
-    MonthDay,
-    Observance,
-    Registry,
-)
+from observances.registry.models import Citation, DateSpan, Kind, Observance, Registry  # noqa: E402
+from observances.registry.rules import FixedDate, MonthDay  # noqa: E402
 
 TICK = 2
 

@@ -8,18 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from observances.dates import occurrences
-from observances.registry.models import (
-    MONTHS,
-    ORDINALS,
-    WEEKDAYS,
-    Citation,
-    DateSpan,
-    FixedDate,
-    Kind,
-    MonthDay,
-    NthWeekday,
-    Observance,
-)
+from observances.registry.models import Citation, DateSpan, Kind, Observance
+from observances.registry.rules import MONTHS, ORDINALS, WEEKDAYS, FixedDate, MonthDay, NthWeekday
 
 years = st.integers(min_value=1950, max_value=2150)
 nth_rules = st.builds(

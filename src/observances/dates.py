@@ -6,17 +6,14 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from observances.registry.models import (
+from observances.registry.models import Citation, DateSpan, Kind, Observance
+from observances.registry.rules import (
     Announced,
     AnyOf,
-    Citation,
-    DateSpan,
     DayRange,
     FixedDate,
-    Kind,
     MonthDay,
     NthWeekday,
-    Observance,
     Rule,
     WeekContaining,
     Whole,

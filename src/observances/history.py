@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from observances.registry.models import Announced, Citation, DateSpan, Observance, Whole
+from observances.registry.models import Citation, DateSpan, Observance
+from observances.registry.rules import Announced, Whole
 from observances.wording import (
     check_language,
     every,

@@ -14,7 +14,8 @@ from typing import Annotated, ClassVar
 from annotated_types import Ge, MinLen
 
 from observances.errors import Problem, RegistryError
-from observances.registry.models import STRICT, Observance, Registry
+from observances.registry.models import Observance, Registry
+from observances.registry.rules import STRICT
 
 DEFAULT_PROFILE = "profiles/aipr.yaml"
 

@@ -14,16 +14,15 @@ from dataclasses import dataclass
 from babel.dates import format_date, format_skeleton, get_day_names, get_month_names
 
 from observances.errors import InputError
-from observances.registry.models import (
+from observances.registry.models import Citation, Kind
+from observances.registry.rules import (
     MONTHS,
     ORDINALS,
     WEEKDAYS,
     Announced,
     AnyOf,
-    Citation,
     DayRange,
     FixedDate,
-    Kind,
     MonthDay,
     NthWeekday,
     Rule,

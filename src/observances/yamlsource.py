@@ -188,8 +188,9 @@ def validation_findings(
     """Pydantic's errors for the value at `prefix` of `data`, as paths into the data.
     `hints` adds advice by field name to 'missing' and 'not one of' errors."""
     errors: list[ErrorDetails] = exc.errors(include_url=False)
-    if len(errors) > 1:  # a list whose only bad item was dropped is also reported as too short
-        errors = [e for e in errors if e["type"] != "too_short"]
+    # a list whose bad item was dropped is also reported as too short: keep only the item's
+    inner = {e["loc"][:n] for e in errors for n in range(len(e["loc"]))}
+    errors = [e for e in errors if not (e["type"] == "too_short" and e["loc"] in inner)]
     found: list[Finding] = []
     for error in errors:
         path = _data_path(data, prefix, error["loc"])
@@ -221,7 +222,7 @@ def _message(error: ErrorDetails, path: Path, hints: dict[str, str]) -> str:
     kind = error["type"]
     key = str(path[-1]) if path else ""
     if kind == "unexpected_keyword_argument":
-        return f"unknown key {key!r}; remove it or check its spelling (README, 'Registry format')"
+        return f"unknown key {key!r}; remove it or check its spelling"
     if kind == "missing":
         return f"missing; {hints.get(key, 'this field is required')}"
     if kind == "union_tag_not_found":
@@ -232,4 +233,12 @@ def _message(error: ErrorDetails, path: Path, hints: dict[str, str]) -> str:
         return f"expected a whole number (a year), got {error['input']!r}"
     if kind in ("dict_type", "dataclass_type", "dataclass_args_type"):
         return f"expected a mapping of keys to values, got {error['input']!r}"
+    context = error.get("ctx", {})
+    if kind == "too_short":
+        least = context.get("min_length")
+        return f"needs at least {least} {'entry' if least == 1 else 'entries'}; it has fewer"
+    if kind == "greater_than_equal":
+        return f"{error['input']!r} is too small: the least allowed is {context.get('ge')}"
+    if kind == "less_than_equal":
+        return f"{error['input']!r} is too large: the most allowed is {context.get('le')}"
     return error["msg"].removeprefix("Value error, ")

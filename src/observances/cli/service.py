@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from typing import TYPE_CHECKING
 
 import click
@@ -40,6 +39,8 @@ def _local(instant: dt.datetime, settings: Settings) -> str:
 
 
 def _logging() -> None:
+    import logging
+
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from observances.registry.models import Announced, DateSpan, Observance, Whole
+from observances.registry.models import DateSpan, Observance
+from observances.registry.rules import Announced, Whole
 from observances.yamlsource import Finding, Path
 
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")

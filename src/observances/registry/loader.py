@@ -13,7 +13,8 @@ from pathlib import Path as FilePath
 from typing import TYPE_CHECKING, Any
 
 from observances.errors import Problem, RegistryError
-from observances.registry.models import RULES, Observance, Registry
+from observances.registry.models import Observance, Registry
+from observances.registry.rules import RULES
 
 if TYPE_CHECKING:
     from observances.yamlsource import Finding
