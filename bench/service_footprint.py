@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from service_kit import PROFILE_YAML, REGISTRY_YAML, smtp_server  # noqa: E402
+from service_kit import PROFILE_YAML, REGISTRY_YAML, free_port, smtp_server  # noqa: E402
 
 from observances.dates import occurrences  # noqa: E402
 from observances.planner import plan  # noqa: E402
@@ -58,6 +58,8 @@ def service_figures() -> None:
             "OBSERVANCES_SMTP_SECURITY": "none",
             "OBSERVANCES_TICK_SECONDS": str(TICK),
             "OBSERVANCES_FAKE_NOW": fake_now,
+            "OBSERVANCES_TEMPLATES_DIR": str(ROOT / "templates"),
+            "OBSERVANCES_PORT": str(free_port()),
         }
         started = time.monotonic()
         proc = subprocess.Popen(
