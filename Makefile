@@ -33,7 +33,13 @@ lint: $(VENV)/.dev-installed
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy
 
-pytest: $(VENV)/.dev-installed
+# ical.js (Thunderbird's parser) reads the served feed in the tests; .ci/run installs node
+ICALJS := tests/clients/icaljs/node_modules/.package-lock.json
+$(ICALJS): tests/clients/icaljs/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix tests/clients/icaljs --no-audit --no-fund; \
+	else echo "npm is missing: the ical.js test will fail; install nodejs and npm (see .ci/run)"; fi
+
+pytest: $(VENV)/.dev-installed $(ICALJS)
 	$(BIN)/pytest
 
 # Every golden file: dates, drafts and a feed; review the diff before committing.
