@@ -177,3 +177,11 @@ def test_installed_command_runs_as_a_fresh_process(tmp_path: Path) -> None:
     again = subprocess.run(args, capture_output=True, text=True, env=env, check=False)
     assert again.stdout == done.stdout
     assert list(tmp_path.glob("registry-*.pickle"))
+
+
+def test_show_says_when_the_first_year_is_not_from_a_source(run: Run) -> None:
+    code, out, _ = run("show", "holocaust-remembrance")
+    assert code == 0
+    assert "first year 2006: inferred, not stated by a source" in out
+    code, out, _ = run("show", "south-south-cooperation")
+    assert "first year" not in out

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import click
 
 from observances.cli.options import date_option, json_option, load_registry, registry_option
 from observances.cli.output import day_span, echo_json, ordinal, table
+
+if TYPE_CHECKING:
+    from observances.registry import Observance
 
 KINDS = ("day", "week", "month", "year", "decade", "period")
 
@@ -77,13 +81,16 @@ def show(observance_id: str, registry_path: str, as_json: bool) -> None:
     if as_json:
         from pydantic import TypeAdapter
 
-        from observances.registry import Observance
-
-        data = TypeAdapter(Observance).dump_python(obs, mode="json", exclude_none=True)
+        data = TypeAdapter(type(obs)).dump_python(obs, mode="json", exclude_none=True)
         for span, dumped in zip(obs.dates, data["dates"], strict=True):
             dumped["description"] = describe_span(span)
         echo_json(data)
         return
+    _print_observance(obs)
+
+
+def _print_observance(obs: Observance) -> None:
+    """The human form of `show`: a heading, then names, dates, citations and notes."""
     out = click.echo
     out(click.style(obs.name, bold=True) + (f" ({obs.short_name})" if obs.short_name else ""))
     out(f"  id: {obs.id}    kind: {obs.kind.value}    proclaimed by: {obs.body}")
@@ -100,11 +107,7 @@ def show(observance_id: str, registry_path: str, as_json: bool) -> None:
             out(f"  {since}-{former.until}  {former.name}  [{former.cite}]")
             since = former.until + 1
         out(f"  {since}-      {obs.name}")
-    out("\nDates")
-    for span in obs.dates:
-        out(f"  {describe_span(span)}  [{span.cite}]" + (f"  {span.note}" if span.note else ""))
-    for move in obs.moves:
-        out(f"  in {move.date.year}: moved from {move.date} to {move.moved_to}  [{move.cite}]")
+    _print_dates(obs)
     out("\nCitations")
     for citation in obs.citations:
         adopted = (
@@ -115,6 +118,20 @@ def show(observance_id: str, registry_path: str, as_json: bool) -> None:
             out(f"    {citation.note}")
     if obs.notes:
         out(f"\nNotes\n  {obs.notes.strip()}")
+
+
+def _print_dates(obs: Observance) -> None:
+    from observances.dates import describe_span
+
+    out = click.echo
+    out("\nDates")
+    if obs.first_year_basis != "stated":
+        why = {"inferred": "inferred, not stated by a source", "unknown": "a placeholder"}
+        out(click.style(f"  first year {obs.first_year}: {why[obs.first_year_basis]}", fg="yellow"))
+    for span in obs.dates:
+        out(f"  {describe_span(span)}  [{span.cite}]" + (f"  {span.note}" if span.note else ""))
+    for move in obs.moves:
+        out(f"  in {move.date.year}: moved from {move.date} to {move.moved_to}  [{move.cite}]")
 
 
 @click.command()
