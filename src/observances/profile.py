@@ -17,8 +17,6 @@ from observances.errors import Problem, RegistryError
 from observances.registry.models import Observance, Registry
 from observances.registry.rules import STRICT
 
-DEFAULT_PROFILE = "profiles/aipr.yaml"
-
 LeadDays = Annotated[tuple[Annotated[int, Ge(0)], ...], MinLen(1)]
 
 

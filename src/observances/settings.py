@@ -23,6 +23,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from observances import defaults
 from observances.errors import InputError
 
 CONFIG_ENV = "OBSERVANCES_CONFIG"
@@ -59,9 +60,9 @@ class Settings(BaseSettings):
     )
 
     # --- files -------------------------------------------------------------------------------
-    registry: Path = Field(Path("observances.yaml"), description="The registry file.")
-    profile: Path = Field(Path("profiles/aipr.yaml"), description="The organization profile.")
-    templates_dir: Path = Field(Path("templates"), description="Statement templates.")
+    registry: Path = Field(Path(defaults.REGISTRY), description="The registry file.")
+    profile: Path = Field(Path(defaults.PROFILE), description="The organization profile.")
+    templates_dir: Path = Field(Path(defaults.TEMPLATES), description="Statement templates.")
     data_dir: Path = Field(
         Path("data"),
         description="State: the outbox database, the Maildir outbox, the instance lock.",

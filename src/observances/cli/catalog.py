@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from observances import defaults
 from observances.cli.options import date_option, json_option, load_registry, registry_option
 from observances.cli.output import day_span, echo_json, ordinal, table
 
@@ -18,13 +19,14 @@ KINDS = ("day", "week", "month", "year", "decade", "period")
 
 @click.command()
 @registry_option
-def validate(registry_path: str) -> None:
+def validate(registry_path: str | None) -> None:
     """Check the registry and report every problem, one per line (exit 2 if any)."""
     registry = load_registry(registry_path)
     spans = sum(len(obs.dates) for obs in registry.observances)
     unverified = sum(not obs.verified for obs in registry.observances)
     click.echo(
-        f"{registry_path}: {len(registry.observances)} observances, {spans} date spans, "
+        f"{registry_path or defaults.REGISTRY}: {len(registry.observances)} observances, "
+        f"{spans} date spans, "
         f"{unverified} unverified; no problems found."
     )
 
@@ -34,7 +36,9 @@ def validate(registry_path: str) -> None:
 @click.option("--tag", "tags", multiple=True, help="Only observances with this tag (repeatable).")
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS), help="Only this kind.")
 @json_option
-def list_(registry_path: str, tags: tuple[str, ...], kinds: tuple[str, ...], as_json: bool) -> None:
+def list_(
+    registry_path: str | None, tags: tuple[str, ...], kinds: tuple[str, ...], as_json: bool
+) -> None:
     """List the observances in the registry."""
     registry = load_registry(registry_path)
     selected = registry.select(tags=tags, kinds=kinds)
@@ -73,7 +77,7 @@ def list_(registry_path: str, tags: tuple[str, ...], kinds: tuple[str, ...], as_
 @click.argument("observance_id", metavar="ID")
 @registry_option
 @json_option
-def show(observance_id: str, registry_path: str, as_json: bool) -> None:
+def show(observance_id: str, registry_path: str | None, as_json: bool) -> None:
     """Show one observance: its names, dates over time, citations and notes."""
     from observances.dates import describe_span
 
@@ -143,7 +147,7 @@ def _print_dates(obs: Observance) -> None:
 @click.option("--id", "ids", multiple=True, help="Only this observance (repeatable).")
 @json_option
 def upcoming(
-    registry_path: str,
+    registry_path: str | None,
     start: dt.date | None,
     end: dt.date | None,
     days: int | None,

@@ -17,6 +17,7 @@ from observances.cli.options import (
     load_registry,
     profile_option,
     registry_option,
+    settings_with,
     templates_option,
 )
 from observances.errors import InputError
@@ -114,9 +115,9 @@ def preview(
     language: str | None,
     template: str | None,
     strict: bool,
-    registry_path: str,
-    profile_path: str,
-    templates_dir: str,
+    registry_path: str | None,
+    profile_path: str | None,
+    templates_dir: str | None,
 ) -> None:
     """Print the statement draft for one occurrence (default: the next one), then its
     placeholders on stderr."""
@@ -125,12 +126,13 @@ def preview(
     from observances.profile import load_profile
     from observances.templating import TemplateSet
 
-    registry = load_registry(registry_path)
+    settings = settings_with(registry_path, profile_path, templates_dir)
+    registry = load_registry(settings.registry)
     obs = registry.get(observance_id)
-    profile = load_profile(profile_path, registry)
+    profile = load_profile(settings.profile, registry)
     today = clock.today()
     occurrence = _pick(obs, year, on, today)
-    templates = TemplateSet.load(templates_dir)
+    templates = TemplateSet.load(settings.templates_dir)
     draft = render(
         occurrence, profile, templates, language=language, today=today, template=template
     )
@@ -169,9 +171,9 @@ def drafts_(
     out_dir: str,
     language: str | None,
     strict: bool,
-    registry_path: str,
-    profile_path: str,
-    templates_dir: str,
+    registry_path: str | None,
+    profile_path: str | None,
+    templates_dir: str | None,
 ) -> None:
     """Write a draft for every occurrence the organization marks in a window, as
     OUT/<start date>-<id>.md (<id>.<lang>.md in another language than the profile's)."""
@@ -186,9 +188,10 @@ def drafts_(
     end = end or start + dt.timedelta(days=59)
     if end < start:
         raise click.BadParameter(f"{end} is before --from {start}", param_hint="--to")
-    registry = load_registry(registry_path)
-    profile = load_profile(profile_path, registry)
-    templates = TemplateSet.load(templates_dir)
+    settings = settings_with(registry_path, profile_path, templates_dir)
+    registry = load_registry(settings.registry)
+    profile = load_profile(settings.profile, registry)
+    templates = TemplateSet.load(settings.templates_dir)
     found = occurrences(profile.marked(registry), start, end)
     # render every draft before writing any, so that a template error leaves no half-done run
     rendered = [render(occ, profile, templates, language=language, today=today) for occ in found]

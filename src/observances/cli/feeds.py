@@ -6,7 +6,7 @@ from typing import BinaryIO
 
 import click
 
-from observances.cli.options import load_registry, profile_option, registry_option
+from observances.cli.options import load_registry, profile_option, registry_option, settings_with
 
 YEAR = click.IntRange(1900, 2200)
 
@@ -23,8 +23,8 @@ YEAR = click.IntRange(1900, 2200)
     "-o", "--output", type=click.File("wb"), default="-", help="Write here (default: stdout)."
 )
 def feed(
-    registry_path: str,
-    profile_path: str,
+    registry_path: str | None,
+    profile_path: str | None,
     first: int | None,
     last: int | None,
     tags: tuple[str, ...],
@@ -38,21 +38,20 @@ def feed(
     from observances import clock
     from observances.dates import occurrences
     from observances.feed import CalendarInfo, build
-    from observances.settings import load_settings
 
-    settings = load_settings()
+    settings = settings_with(registry_path, profile_path)
     this_year = clock.today().year
     first = first if first is not None else this_year - settings.feed_years_back
     last = last if last is not None else this_year + settings.feed_years_ahead
     if last < first:
         raise click.BadParameter(f"{last} is before --from {first}", param_hint="--to")
-    registry = load_registry(registry_path)
+    registry = load_registry(settings.registry)
     selected = registry.select(ids=ids, tags=tags)
     title, about = "United Nations observances", "Observances from the registry"
     if marked:
         from observances.profile import load_profile
 
-        profile = load_profile(profile_path, registry)
+        profile = load_profile(settings.profile, registry)
         selected = tuple(obs for obs in selected if profile.marks_observance(obs))
         title, about = f"Observances {profile.short_name} marks", f"What {profile.name} marks"
     if tags:
@@ -67,19 +66,18 @@ def feed(
 @profile_option
 @click.option("--host", help="Address to listen on (default 127.0.0.1; env OBSERVANCES_HOST).")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port (default 8080).")
-def serve(registry_path: str, profile_path: str, host: str | None, port: int | None) -> None:
+def serve(
+    registry_path: str | None, profile_path: str | None, host: str | None, port: int | None
+) -> None:
     """Serve the feeds, the index page and /healthz over HTTP, reloading the registry when it
     changes (one process, one worker)."""
-    from pathlib import Path
-
     import uvicorn
 
     from observances.live import LiveState
-    from observances.settings import load_settings
     from observances.web import create_app
 
-    settings = load_settings(host=host, port=port)
-    live = LiveState(Path(registry_path), Path(profile_path), settings.feeds)
+    settings = settings_with(registry_path, profile_path, host=host, port=port)
+    live = LiveState(settings.registry, settings.profile, settings.feeds)
     app = create_app(live, settings)
     click.echo(f"Serving the feeds at http://{settings.host}:{settings.port}/", err=True)
     uvicorn.run(app, host=settings.host, port=settings.port, workers=1, log_level="info")

@@ -8,8 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from observances import defaults
+
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from observances.registry import Registry
+    from observances.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -20,8 +25,7 @@ def registry_option(func: F) -> F:
         "--registry",
         "registry_path",
         envvar="OBSERVANCES_REGISTRY",
-        default="observances.yaml",
-        show_default=True,
+        show_default=defaults.REGISTRY,
         type=click.Path(dir_okay=False),
         help="The registry file (env: OBSERVANCES_REGISTRY).",
     )(func)
@@ -33,8 +37,7 @@ def profile_option(func: F) -> F:
         "--profile",
         "profile_path",
         envvar="OBSERVANCES_PROFILE",
-        default="profiles/aipr.yaml",
-        show_default=True,
+        show_default=defaults.PROFILE,
         type=click.Path(dir_okay=False),
         help="The organization profile (env: OBSERVANCES_PROFILE).",
     )(func)
@@ -46,10 +49,27 @@ def json_option(func: F) -> F:
     )
 
 
-def load_registry(path: str) -> Registry:
+def load_registry(path: str | Path | None) -> Registry:
+    """The registry for commands that read nothing else: they skip the settings (and the TOML
+    file) to start fast, so the option, its environment variable or the default decides."""
     from observances.registry import load
 
-    return load(path)
+    return load(path or defaults.REGISTRY)
+
+
+def settings_with(
+    registry_path: str | None = None,
+    profile_path: str | None = None,
+    templates_dir: str | None = None,
+    **more: Any,
+) -> Settings:
+    """The settings, with the file options given on the command line (or their environment
+    variables) over the TOML file; options left out fall back to the settings."""
+    from observances.settings import load_settings
+
+    return load_settings(
+        registry=registry_path, profile=profile_path, templates_dir=templates_dir, **more
+    )
 
 
 def date_option(flag: str, dest: str, help: str) -> Callable[[F], F]:
@@ -74,8 +94,7 @@ def templates_option(func: F) -> F:
         "--templates",
         "templates_dir",
         envvar="OBSERVANCES_TEMPLATES_DIR",
-        default="templates",
-        show_default=True,
+        show_default=defaults.TEMPLATES,
         type=click.Path(file_okay=False),
         help="The statement templates directory (env: OBSERVANCES_TEMPLATES_DIR).",
     )(func)

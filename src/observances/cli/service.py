@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from observances.cli.options import date_option, json_option
+from observances.cli.options import (
+    date_option,
+    json_option,
+    profile_option,
+    registry_option,
+    settings_with,
+    templates_option,
+)
 from observances.cli.output import echo_json, table
 
 if TYPE_CHECKING:
@@ -55,15 +62,22 @@ def _logging() -> None:
     help="How many days of send times (default: the longest lead time plus 7).",
 )
 @json_option
-def plan(start: dt.date | None, days: int | None, as_json: bool) -> None:
+@registry_option
+@profile_option
+def plan(
+    start: dt.date | None,
+    days: int | None,
+    as_json: bool,
+    registry_path: str | None,
+    profile_path: str | None,
+) -> None:
     """The drafts to come: what is sent, and when, with its outbox status if known.
 
     Without --from, also the drafts whose send time passed while their date is still ahead:
     the service sends those at its next tick."""
     from observances import clock, planner
-    from observances.settings import load_settings
 
-    settings = load_settings()
+    settings = settings_with(registry_path, profile_path)
     registry, profile = _load(settings)
     first = start or clock.now().astimezone(settings.zone).date()
     longest = planner.lead_days_horizon(profile, registry)
@@ -164,7 +178,12 @@ def status(as_json: bool) -> None:
 
 @click.command("send-due")
 @click.option("--dry-run", is_flag=True, help="Log each due draft instead of sending it.")
-def send_due(dry_run: bool) -> None:
+@registry_option
+@profile_option
+@templates_option
+def send_due(
+    dry_run: bool, registry_path: str | None, profile_path: str | None, templates_dir: str | None
+) -> None:
     """One pass: send every draft that is due, then exit (for cron instead of `run`)."""
     from observances import clock
     from observances.app import draft_renderer
@@ -172,11 +191,10 @@ def send_due(dry_run: bool) -> None:
     from observances.dispatch import send_due as one_pass
     from observances.mail import transport_for
     from observances.service import InstanceLock
-    from observances.settings import load_settings
     from observances.templating import TemplateSet
 
     _logging()
-    settings = load_settings()
+    settings = settings_with(registry_path, profile_path, templates_dir)
     registry, profile = _load(settings)
     templates = TemplateSet.load(settings.templates_dir)  # a broken template stops here: exit 2
     lock = InstanceLock(settings.data_dir / "observances.lock")
@@ -208,13 +226,23 @@ def send_due(dry_run: bool) -> None:
 @click.option("--host", help="HTTP address of the feeds (env OBSERVANCES_HOST).")
 @click.option("--port", type=click.IntRange(1, 65535), help="HTTP port (env OBSERVANCES_PORT).")
 @click.option("--unsafe-no-lock", is_flag=True, hidden=True, help="Testing only: no lock.")
-def run(host: str | None, port: int | None, unsafe_no_lock: bool) -> None:
+@registry_option
+@profile_option
+@templates_option
+def run(
+    host: str | None,
+    port: int | None,
+    unsafe_no_lock: bool,
+    registry_path: str | None,
+    profile_path: str | None,
+    templates_dir: str | None,
+) -> None:
     """Run the service: serve the feeds, and send each draft when it falls due, until SIGTERM."""
     from observances.app import run as run_process
-    from observances.settings import load_settings
 
     _logging()
-    run_process(load_settings(host=host, port=port), use_lock=not unsafe_no_lock)
+    settings = settings_with(registry_path, profile_path, templates_dir, host=host, port=port)
+    run_process(settings, use_lock=not unsafe_no_lock)
 
 
 COMMANDS = (plan, status, send_due, run)
