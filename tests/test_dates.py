@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from observances.dates import describe_span, next_occurrence, occurrences, occurrences_in_year
+from observances.dates import next_occurrence, occurrences, occurrences_in_year
+from observances.english import describe_span
 from observances.registry import Registry, load
 
 D = dt.date
@@ -160,3 +161,14 @@ def test_no_edition_when_the_first_year_is_unknown() -> None:
     fixed = loads(text).get("fixed")
     assert [o.edition for o in occurrences_in_year(fixed, 2026)] == [None]
     assert starts(loads(text), "fixed", 2026) == [(D(2026, 9, 12),) * 2]
+
+
+@pytest.mark.parametrize(
+    ("n", "word"),
+    [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"), (13, "13th"),
+     (21, "21st"), (22, "22nd"), (101, "101st"), (111, "111th"), (112, "112th")],
+)  # fmt: skip
+def test_english_ordinals(n: int, word: str) -> None:
+    from observances.english import ordinal
+
+    assert ordinal(n) == word

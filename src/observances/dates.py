@@ -7,17 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from observances.registry.models import Citation, DateSpan, Kind, Observance
-from observances.registry.rules import (
-    Announced,
-    AnyOf,
-    DayRange,
-    FixedDate,
-    MonthDay,
-    NthWeekday,
-    Rule,
-    WeekContaining,
-    Whole,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,45 +82,3 @@ def next_occurrence(obs: Observance, after: dt.date, horizon_years: int = 10) ->
     """The first occurrence starting on or after `after`, looking `horizon_years` ahead."""
     upcoming = occurrences((obs,), after, dt.date(after.year + horizon_years, 12, 31))
     return upcoming[0] if upcoming else None
-
-
-# --- rules in words ----------------------------------------------------------------------------
-
-
-def _day(md: MonthDay) -> str:
-    return f"{md.day} {dt.date(2000, md.month, 1):%B}"
-
-
-def describe(rule: Rule) -> str:
-    """A rule in plain English: "12 September", "first Monday of October"."""
-    match rule:
-        case FixedDate(date=day):
-            return _day(day)
-        case NthWeekday(nth=nth, weekday=weekday, month=month):
-            return f"{nth} {weekday.capitalize()} of {month.capitalize()}"
-        case AnyOf(any_of=rules):
-            return " and ".join(describe(r) for r in rules)
-        case DayRange(start=start, end=end):
-            return f"{_day(start)} to {_day(end)}"
-        case WeekContaining(week_containing=day):
-            return f"the Monday-to-Sunday week in which {_day(day)} falls"
-        case Whole(whole="year"):
-            return "the whole year"
-        case Whole(whole="span"):
-            return "the whole period"
-        case Announced(announced=dates):
-            return f"dates announced each year ({len(dates)} known)"
-    raise AssertionError(f"unhandled rule {rule!r}")  # pragma: no cover
-
-
-def describe_span(span: DateSpan) -> str:
-    """A span in words: "19 December, 2004-2011", "20 October, every 5 years from 2015"."""
-    if span.until == span.since:
-        years = f"in {span.since}"
-    elif span.until is None:
-        years = f"from {span.since}"
-    else:
-        years = f"{span.since}-{span.until}"
-    if span.every > 1:
-        years = f"every {span.every} years {years}"
-    return f"{describe(span.rule)}, {years}"

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from icalendar import Alarm, Calendar, Event
 from icalendar.prop import vCategory, vDate, vDatetime, vDuration, vInt, vText, vUri
 
-from observances.dates import Occurrence, describe_span
+from observances.dates import Occurrence
+from observances.english import describe_span, long_date, ordinal
 from observances.registry.models import Observance
 
 PRODID = "-//observances//United Nations observances feed//EN"
@@ -91,23 +92,13 @@ def shown_end(occ: Occurrence) -> dt.date:
     return occ.end + dt.timedelta(days=1)
 
 
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def _long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def history(obs: Observance) -> str:
     """The part of DESCRIPTION that is the same every year: dates over time, names, sources."""
     lines = [f"Proclaimed by: {obs.body}." if obs.body else ""]
     lines.append("Dates:")
     lines.extend(f"- {describe_span(span)} ({span.cite})" for span in obs.dates)
     lines.extend(
-        f"- in {m.date.year}: moved from {_long_date(m.date)} to {_long_date(m.moved_to)} "
-        f"({m.cite})"
+        f"- in {m.date.year}: moved from {long_date(m.date)} to {long_date(m.moved_to)} ({m.cite})"
         for m in obs.moves
     )
     if obs.former_names:
@@ -115,7 +106,7 @@ def history(obs: Observance) -> str:
         lines.extend(f"- {f.name} (until {f.until}; {f.cite})" for f in obs.former_names)
     lines.append("Sources:")
     for c in obs.citations:
-        adopted = f", adopted {_long_date(c.adopted)}" if c.adopted else ""
+        adopted = f", adopted {long_date(c.adopted)}" if c.adopted else ""
         lines.append(f"- {c.symbol}{adopted}" + (f": {c.url}" if c.url else ""))
     if not obs.verified:
         lines.append(f"Unverified: {obs.reason}" if obs.reason else "Unverified.")
@@ -124,9 +115,9 @@ def history(obs: Observance) -> str:
 
 def description(occ: Occurrence, history_text: str) -> str:
     # SUMMARY has the name already: every byte here is folded, in every event of every feed
-    head = [f"The {_ordinal(occ.edition)} observance." if occ.edition else "Observed."]
+    head = [f"The {ordinal(occ.edition)} observance." if occ.edition else "Observed."]
     if occ.start != occ.end:
-        head.append(f"From {_long_date(occ.start)} to {_long_date(occ.end)}.")
+        head.append(f"From {long_date(occ.start)} to {long_date(occ.end)}.")
         if shown_end(occ) != occ.end + dt.timedelta(days=1):
             head.append("The calendar shows it on its first day only.")
     head.append(f"This year's date: {occ.citation.symbol}.")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from babel.dates import format_date, format_skeleton, get_day_names, get_month_names
 
+from observances import english
 from observances.errors import InputError
 from observances.registry.models import Citation, Kind
 from observances.registry.rules import (
@@ -94,8 +95,7 @@ def ordinal(n: int, language: str, kind: Kind = Kind.DAY) -> str:
     """24 -> "24th"; in Spanish "24.º" or "24.ª", agreeing with the kind's noun (RAE style)."""
     if check_language(language) == "es":
         return f"{n}.ª" if noun(kind, "es").feminine else f"{n}.º"
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+    return english.ordinal(n)
 
 
 def long_date(day: dt.date, language: str) -> str:

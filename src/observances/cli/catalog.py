@@ -9,7 +9,8 @@ import click
 
 from observances import defaults
 from observances.cli.options import date_option, json_option, load_registry, registry_option
-from observances.cli.output import day_span, echo_json, ordinal, table
+from observances.cli.output import day_span, echo_json, table
+from observances.english import describe_span, long_date, ordinal
 
 if TYPE_CHECKING:
     from observances.registry import Observance
@@ -79,8 +80,6 @@ def list_(
 @json_option
 def show(observance_id: str, registry_path: str | None, as_json: bool) -> None:
     """Show one observance: its names, dates over time, citations and notes."""
-    from observances.dates import describe_span
-
     obs = load_registry(registry_path).get(observance_id)
     if as_json:
         from pydantic import TypeAdapter
@@ -114,9 +113,7 @@ def _print_observance(obs: Observance) -> None:
     _print_dates(obs)
     out("\nCitations")
     for citation in obs.citations:
-        adopted = (
-            f", adopted {citation.adopted.day} {citation.adopted:%B %Y}" if citation.adopted else ""
-        )
+        adopted = f", adopted {long_date(citation.adopted)}" if citation.adopted else ""
         out(f"  {citation.symbol}{adopted}" + (f"  {citation.url}" if citation.url else ""))
         if citation.note:
             out(f"    {citation.note}")
@@ -125,8 +122,6 @@ def _print_observance(obs: Observance) -> None:
 
 
 def _print_dates(obs: Observance) -> None:
-    from observances.dates import describe_span
-
     out = click.echo
     out("\nDates")
     if obs.first_year_basis != "stated":

@@ -65,9 +65,3 @@ def day_span(start: dt.date, end: dt.date) -> str:
         f" {start:%Y}" if start.year != end.year else ""
     )
     return f"{first} - {end:%a} {end.day} {end:%b %Y}"
-
-
-def ordinal(n: int) -> str:
-    """1 -> '1st', 12 -> '12th', 23 -> '23rd'."""
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
