@@ -21,7 +21,16 @@ from pathlib import Path
 from icalendar import Calendar, Event
 
 from observances.dates import Occurrence, occurrences
-from observances.feed import CalendarInfo, build, feed_event
+from observances.feed import (
+    CalendarInfo,
+    build,
+    description,
+    history,
+    revised,
+    sequence,
+    shown_end,
+    uid,
+)
 from observances.registry import load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,15 +46,14 @@ def naive(found: list[Occurrence], revision: dt.date) -> bytes:
     cal.add("version", "2.0")
     stamp = dt.datetime(revision.year, revision.month, revision.day, tzinfo=dt.UTC)
     for occ in found:
-        ev = feed_event(occ, revision)
         event = Event()
-        event.add("uid", ev.uid)
+        event.add("uid", uid(occ))
         event.add("dtstamp", stamp)
-        event.add("dtstart", ev.start)
-        event.add("dtend", ev.end)
-        event.add("summary", ev.summary)
-        event.add("description", ev.description)
-        event.add("sequence", ev.sequence)
+        event.add("dtstart", occ.start)
+        event.add("dtend", shown_end(occ))
+        event.add("summary", occ.name)
+        event.add("description", description(occ, history(occ.observance)))
+        event.add("sequence", sequence(revised(occ.observance, revision)))
         event.add("last-modified", stamp)
         event.add("transp", "TRANSPARENT")
         if occ.observance.url:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import mailbox
 import os
 import signal
 import subprocess
@@ -138,7 +137,6 @@ def test_run_serves_the_feeds_and_writes_due_drafts_to_the_maildir(running: Runn
         s.startswith("[Draft, 21 days ahead] AIPR marks the United Nations Day for South")
         for s in subjects
     )
-    assert mailbox.Maildir(running.data / "maildir", create=False)
 
 
 def test_a_bad_template_edit_keeps_the_last_good_set(tmp_path: Path) -> None:

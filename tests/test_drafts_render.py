@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from observances.dates import Occurrence, occurrences_in_year
-from observances.drafts import Draft, IncompleteDraftError, languages_for, render
+from observances.drafts import Draft, IncompleteDraftError, render
 from observances.profile import Profile, load_profile
 from observances.registry import Registry, load
 from observances.templating import TemplateError, TemplateSet
@@ -179,7 +179,6 @@ def test_days_until_and_programs_from_the_profile() -> None:
     )
     assert context["occurrence"]["days_until"] == 10
     assert [p["id"] for p in context["programs"]] == ["africa", "latin-america"]
-    assert languages_for(profile(), registry().get("south-south-cooperation")) == ("en", "es")
 
 
 def test_html_escapes_registry_text() -> None:

@@ -77,7 +77,7 @@ class Draft:
         return to_text(self.markdown)
 
     def check_complete(self) -> None:
-        if self.placeholders:
+        if not self.complete:
             count = len(self.placeholders)
             raise IncompleteDraftError(
                 f"{self.occurrence.id} {self.occurrence.start}: {count} placeholder"
@@ -283,10 +283,3 @@ def _org(profile: Profile, language: str) -> dict[str, Any]:
         "programs": [_program(p, language) for p in profile.programs],
         "language": profile.language,
     }
-
-
-def languages_for(profile: Profile, obs: Observance) -> tuple[str, ...]:
-    """The languages drafts for `obs` are wanted in: the profile's, then those of the programs
-    whose work meets it (the Latin American program writes in Spanish)."""
-    found = [profile.language] + [p.language for p in profile.programs_for(obs)]
-    return tuple(dict.fromkeys(found))

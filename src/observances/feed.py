@@ -47,19 +47,6 @@ class CalendarInfo:
     """Reminders this many days before each event; none by default."""
 
 
-@dataclass(frozen=True, slots=True)
-class FeedEvent:
-    """One VEVENT before serialization. `end` is exclusive, as in iCalendar."""
-
-    uid: str
-    start: dt.date
-    end: dt.date
-    summary: str
-    description: str
-    sequence: int
-    modified: dt.date
-
-
 def revised(obs: Observance, revision: dt.date) -> dt.date:
     """The date the observance's entry last changed: its own `revised`, else the registry's."""
     return obs.revised or revision
@@ -122,20 +109,6 @@ def description(occ: Occurrence, history_text: str) -> str:
             head.append("The calendar shows it on its first day only.")
     head.append(f"This year's date: {occ.citation.symbol}.")
     return "\n".join(head) + "\n\n" + history_text
-
-
-def feed_event(occ: Occurrence, revision: dt.date, history_text: str | None = None) -> FeedEvent:
-    """What the VEVENT for `occ` says (the tests compare this with what clients read)."""
-    modified = revised(occ.observance, revision)
-    return FeedEvent(
-        uid=uid(occ),
-        start=occ.start,
-        end=shown_end(occ),
-        summary=occ.name,
-        description=description(occ, history_text or history(occ.observance)),
-        sequence=sequence(modified),
-        modified=modified,
-    )
 
 
 def _midnight(day: dt.date) -> vDatetime:
