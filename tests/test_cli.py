@@ -185,3 +185,33 @@ def test_show_says_when_the_first_year_is_not_from_a_source(run: Run) -> None:
     assert "first year 2006: inferred, not stated by a source" in out
     code, out, _ = run("show", "south-south-cooperation")
     assert "first year" not in out
+
+
+def test_a_terminal_gets_colour_and_a_table_cut_to_its_width(tmp_path: Path) -> None:
+    import pty
+    import re
+
+    primary, secondary = pty.openpty()
+    env = {**os.environ, "COLUMNS": "80", "OBSERVANCES_CACHE_DIR": str(tmp_path)}
+    args = [sys.executable, "-m", "observances", "upcoming", "--from", "2026-12-01", "--days", "10"]
+    done = subprocess.run(
+        args, stdout=secondary, stderr=secondary, env=env, cwd=ROOT, timeout=60, check=False
+    )
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the terminal closes once the process is gone
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(primary)
+    out = b"".join(chunks).decode()
+    assert done.returncode == 0, out
+    assert "\x1b[" in out  # colour on a terminal
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", out).splitlines()
+    assert len(lines) > 3
+    assert max(len(line) for line in lines) <= 80
+    assert "\u2026" in out  # a long name was cut, not wrapped

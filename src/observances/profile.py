@@ -11,13 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Annotated, ClassVar
 
-from annotated_types import Ge, MinLen
-
 from observances.errors import Problem, RegistryError
 from observances.registry.models import Observance, Registry
-from observances.registry.rules import STRICT
+from observances.registry.rules import STRICT, Limits
 
-LeadDays = Annotated[tuple[Annotated[int, Ge(0)], ...], MinLen(1)]
+LeadDays = Annotated[tuple[Annotated[int, Limits(ge=0)], ...], Limits(min_length=1)]
 
 
 @dataclass(frozen=True, slots=True)
