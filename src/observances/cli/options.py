@@ -19,28 +19,36 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def registry_option(func: F) -> F:
-    """`--registry PATH`, also read from OBSERVANCES_REGISTRY."""
+def _path_option(
+    flag: str, dest: str, setting: str, default: str, what: str, *, directory: bool = False
+) -> Callable[[F], F]:
+    """A file or directory option that its OBSERVANCES_* variable can also give. It has no
+    default of its own, so that a command that loads the settings can fall back to them."""
+    variable = f"OBSERVANCES_{setting.upper()}"
     return click.option(
-        "--registry",
-        "registry_path",
-        envvar="OBSERVANCES_REGISTRY",
-        show_default=defaults.REGISTRY,
-        type=click.Path(dir_okay=False),
-        help="The registry file (env: OBSERVANCES_REGISTRY).",
-    )(func)
+        flag,
+        dest,
+        envvar=variable,
+        show_default=default,
+        type=click.Path(dir_okay=directory, file_okay=not directory),
+        help=f"{what} (env: {variable}).",
+    )
 
 
-def profile_option(func: F) -> F:
-    """`--profile PATH`, also read from OBSERVANCES_PROFILE."""
-    return click.option(
-        "--profile",
-        "profile_path",
-        envvar="OBSERVANCES_PROFILE",
-        show_default=defaults.PROFILE,
-        type=click.Path(dir_okay=False),
-        help="The organization profile (env: OBSERVANCES_PROFILE).",
-    )(func)
+registry_option = _path_option(
+    "--registry", "registry_path", "registry", defaults.REGISTRY, "The registry file"
+)
+profile_option = _path_option(
+    "--profile", "profile_path", "profile", defaults.PROFILE, "The organization profile"
+)
+templates_option = _path_option(
+    "--templates",
+    "templates_dir",
+    "templates_dir",
+    defaults.TEMPLATES,
+    "The statement templates directory",
+    directory=True,
+)
 
 
 def json_option(func: F) -> F:
@@ -86,15 +94,3 @@ def date_option(flag: str, dest: str, help: str) -> Callable[[F], F]:
         metavar="YYYY-MM-DD",
         help=help,
     )
-
-
-def templates_option(func: F) -> F:
-    """`--templates DIR`, also read from OBSERVANCES_TEMPLATES_DIR."""
-    return click.option(
-        "--templates",
-        "templates_dir",
-        envvar="OBSERVANCES_TEMPLATES_DIR",
-        show_default=defaults.TEMPLATES,
-        type=click.Path(file_okay=False),
-        help="The statement templates directory (env: OBSERVANCES_TEMPLATES_DIR).",
-    )(func)
