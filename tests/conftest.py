@@ -25,6 +25,18 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("OBSERVANCES_CACHE_DIR", str(tmp_path / "cache"))
 
 
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run `observances` through its real entry point, with its one error handler; return
+    the exit code, stdout and stderr."""
+    from observances.cli import main
+
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exited:
+        main(list(args))
+    out, err = capsys.readouterr()
+    return int(exited.value.code or 0), out, err
+
+
 @cache
 def snapshots() -> ModuleType:
     """scripts/generate_snapshots.py, which computes every golden file."""

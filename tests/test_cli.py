@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 import time_machine
 from click.testing import CliRunner
+from conftest import run_cli
 
-from observances.cli import cli, main
+from observances.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "tests" / "data" / "registries" / "valid_every_rule.yaml"
@@ -32,11 +33,7 @@ def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
     def invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
         for name, value in (env or {}).items():
             monkeypatch.setenv(name, value)
-        capsys.readouterr()
-        with pytest.raises(SystemExit) as exited:
-            main(list(args))
-        out, err = capsys.readouterr()
-        return int(exited.value.code or 0), out, err
+        return run_cli(capsys, *args)
 
     return invoke
 

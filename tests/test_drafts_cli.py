@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from conftest import run_cli as run
 
-from observances.cli import main
 from observances.dates import occurrences
 from observances.profile import load_profile
 from observances.registry import load
@@ -21,14 +21,6 @@ PATHS = [
     "--profile", str(ROOT / "profiles" / "aipr.yaml"),
     "--templates", str(ROOT / "templates"),
 ]  # fmt: skip
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        main(list(args))
-    out, err = capsys.readouterr()
-    code = exited.value.code
-    return (code if isinstance(code, int) else 1), out, err
 
 
 def test_preview_south_south_2027(capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import run_cli as run
 from service_kit import PROFILE_YAML, REGISTRY_YAML
 
-from observances.cli import main
 from observances.service import InstanceLock
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,13 +27,6 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("OBSERVANCES_SMTP_PASSWORD", "hunter2-secret")
     monkeypatch.setenv("OBSERVANCES_FAKE_NOW", "2027-09-05T10:00:00+00:00")
     return tmp_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return int(exited.value.code or 0), out, err
 
 
 def test_plan_lists_the_sends_to_come_in_the_configured_zone(
