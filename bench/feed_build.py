@@ -20,8 +20,7 @@ from pathlib import Path
 
 from icalendar import Calendar, Event
 
-from observances.dates import Occurrence, occurrences
-from observances.feed import (
+from observances.calendar.ical import (
     CalendarInfo,
     build,
     description,
@@ -31,6 +30,7 @@ from observances.feed import (
     shown_end,
     uid,
 )
+from observances.occurrences import Occurrence, occurrences
 from observances.registry import load
 
 ROOT = Path(__file__).resolve().parent.parent

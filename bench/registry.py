@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from synthetic import synthetic_registry  # noqa: E402
 
-from observances.dates import occurrences  # noqa: E402
+from observances.occurrences import occurrences  # noqa: E402
 from observances.registry import loads  # noqa: E402
 
 

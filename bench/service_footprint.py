@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from service_kit import PROFILE_YAML, REGISTRY_YAML, free_port, smtp_server  # noqa: E402
 
-from observances.dates import occurrences  # noqa: E402
-from observances.planner import plan  # noqa: E402
+from observances.delivery.planner import plan  # noqa: E402
+from observances.occurrences import occurrences  # noqa: E402
 from observances.profile import LeadTimes, Marks, Profile  # noqa: E402
 from observances.registry.models import Citation, DateSpan, Kind, Observance, Registry  # noqa: E402
 from observances.registry.rules import FixedDate, MonthDay  # noqa: E402

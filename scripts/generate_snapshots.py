@@ -19,12 +19,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from observances.dates import occurrences, occurrences_in_year  # noqa: E402
-from observances.drafts import render  # noqa: E402
-from observances.feed import CalendarInfo, build  # noqa: E402
+from observances.calendar.ical import CalendarInfo, build  # noqa: E402
+from observances.drafts.render import render  # noqa: E402
+from observances.drafts.templates import TemplateSet  # noqa: E402
+from observances.occurrences import occurrences, occurrences_in_year  # noqa: E402
 from observances.profile import load_profile  # noqa: E402
 from observances.registry import load  # noqa: E402
-from observances.templating import TemplateSet  # noqa: E402
 
 GOLDEN = ROOT / "tests" / "golden"
 DATES = GOLDEN / "dates-2000-2040.tsv"

@@ -18,8 +18,8 @@ from typing import Any, Literal
 
 from aiosmtpd.controller import Controller
 
-from observances.dates import Occurrence
-from observances.mail import Refused
+from observances.delivery.mail import Refused
+from observances.occurrences import Occurrence
 from observances.profile import LeadTimes, Marks, Profile
 from observances.registry import loads
 from observances.registry.models import Registry

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from service_kit import free_port
 
-from observances.app import live_templates
+from observances.wiring import live_templates
 
 ROOT = Path(__file__).resolve().parent.parent
 # 7 days before South-South Cooperation 2027 (12 September), after the 09:00 UTC send time

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from observances.dates import next_occurrence, occurrences, occurrences_in_year
-from observances.english import describe_span
+from observances.occurrences import next_occurrence, occurrences, occurrences_in_year
 from observances.registry import Registry, load
+from observances.words.en import describe_span
 
 D = dt.date
 REGISTRIES = Path(__file__).parent / "data" / "registries"
@@ -169,6 +169,6 @@ def test_no_edition_when_the_first_year_is_unknown() -> None:
      (21, "21st"), (22, "22nd"), (101, "101st"), (111, "111th"), (112, "112th")],
 )  # fmt: skip
 def test_english_ordinals(n: int, word: str) -> None:
-    from observances.english import ordinal
+    from observances.words.en import ordinal
 
     assert ordinal(n) == word

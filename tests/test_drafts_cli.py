@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from conftest import run_cli as run
 
-from observances.dates import occurrences
+from observances.occurrences import occurrences
 from observances.profile import load_profile
 from observances.registry import load
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from observances.dates import Occurrence, occurrences_in_year
-from observances.drafts import Draft, IncompleteDraftError, render
+from observances.drafts.render import Draft, IncompleteDraftError, render
+from observances.drafts.templates import TemplateError, TemplateSet
+from observances.occurrences import Occurrence, occurrences_in_year
 from observances.profile import Profile, load_profile
 from observances.registry import Registry, load
-from observances.templating import TemplateError, TemplateSet
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -172,7 +172,7 @@ def test_unknown_language_is_bad_input() -> None:
 
 
 def test_days_until_and_programs_from_the_profile() -> None:
-    from observances.drafts import build_context
+    from observances.drafts.render import build_context
 
     context = build_context(
         first("south-south-cooperation", 2027), profile(), language="en", today=dt.date(2027, 9, 2)

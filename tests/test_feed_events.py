@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar, Component
 
-from observances.dates import occurrences
-from observances.feed import CalendarInfo, build
+from observances.calendar.ical import CalendarInfo, build
+from observances.occurrences import occurrences
 from observances.registry import Registry, loads
 
 SMALL = Path(__file__).resolve().parent / "data" / "registries" / "feed-small.yaml"

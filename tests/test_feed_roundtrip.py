@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from observances.dates import occurrences
-from observances.feed import CalendarInfo, build, shown_end, uid
+from observances.calendar.ical import CalendarInfo, build, shown_end, uid
+from observances.occurrences import occurrences
 from observances.registry import Registry, loads
 
 ROOT = Path(__file__).resolve().parent.parent

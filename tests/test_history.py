@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from observances.history import first_observed, history
+from observances.drafts.history import first_observed, history
 from observances.registry import Registry, load
-from observances.wording import PLACEHOLDER, ordinal
+from observances.words.wording import PLACEHOLDER, ordinal
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from service_kit import PlainDraft, SmtpServer, at, free_port, smtp_server
 
-from observances.mail import (
+from observances.delivery.mail import (
     DeliveryError,
     DryRunTransport,
     Envelope,
@@ -26,7 +26,7 @@ from observances.mail import (
     recipients_for,
     subject_line,
 )
-from observances.planner import SendKey
+from observances.delivery.planner import SendKey
 
 KEY = SendKey("south-south-cooperation", dt.date(2027, 9, 12), 7)
 NOW = at("2027-09-05T09:00:00")
@@ -218,7 +218,7 @@ def test_maildir_and_dry_run_match_what_smtp_delivers(
     from_maildir = BytesParser(policy=email.policy.default).parsebytes(raw)
     assert isinstance(from_maildir, EmailMessage)
     assert _shape(from_maildir) == _shape(server.accepted[0].message)
-    with caplog.at_level(logging.INFO, logger="observances.mail"):
+    with caplog.at_level(logging.INFO, logger="observances.delivery.mail"):
         assert DryRunTransport().send(msg, "d@example.org", ["a@example.org"]) == {}
     assert ENVELOPE.message_id in caplog.text
     assert "text/markdown" in caplog.text

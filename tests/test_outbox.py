@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from service_kit import at, profile, registry
 
-from observances.outbox import Outbox, Status, message_id, retry_delay
-from observances.planner import PlannedSend, SendKey, plan
+from observances.delivery.outbox import Outbox, Status, message_id, retry_delay
+from observances.delivery.planner import PlannedSend, SendKey, plan
 
 UTC = dt.UTC
 NOW = at("2027-08-01T00:00:00")

@@ -8,7 +8,7 @@ import zoneinfo
 import pytest
 from service_kit import profile, registry
 
-from observances.planner import SendKey, lead_days_horizon, local_instant, plan, plan_ahead
+from observances.delivery.planner import SendKey, lead_days_horizon, local_instant, plan, plan_ahead
 
 NY = zoneinfo.ZoneInfo("America/New_York")
 UTC = dt.UTC

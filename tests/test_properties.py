@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from observances.dates import occurrences
+from observances.occurrences import occurrences
 from observances.registry.models import Citation, DateSpan, Kind, Observance
 from observances.registry.rules import MONTHS, ORDINALS, WEEKDAYS, FixedDate, MonthDay, NthWeekday
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from observances.dates import Occurrence, occurrences, occurrences_in_year
+from observances.occurrences import Occurrence, occurrences, occurrences_in_year
 from observances.registry import Observance, Registry, load
 
 REGISTRY = Path(__file__).resolve().parent.parent / "observances.yaml"

@@ -9,7 +9,7 @@ import pytest
 from conftest import run_cli as run
 from service_kit import PROFILE_YAML, REGISTRY_YAML
 
-from observances.service import InstanceLock
+from observances.delivery.ticker import InstanceLock
 
 ROOT = Path(__file__).resolve().parent.parent
 

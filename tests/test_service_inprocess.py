@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from service_kit import FakeClock, Recorder, at, plain, profile, registry, settings_for
 
-from observances.dispatch import outbox_for
-from observances.outbox import Outbox, Status
-from observances.planner import SendKey
+from observances.delivery.outbox import Outbox, Status
+from observances.delivery.planner import SendKey
+from observances.delivery.sending import outbox_for
+from observances.delivery.ticker import AlreadyRunningError, InstanceLock, Service
 from observances.profile import Profile
 from observances.registry.models import Registry
-from observances.service import AlreadyRunningError, InstanceLock, Service
 
 KEY = SendKey("south-south-cooperation", dt.date(2027, 9, 12), 7)
 
@@ -140,7 +140,7 @@ def test_the_lock_names_the_process_that_holds_it(tmp_path: Path) -> None:
 def test_a_bad_registry_edit_keeps_the_last_good_one(tmp_path: Path) -> None:
     from service_kit import PROFILE_YAML, REGISTRY_YAML
 
-    from observances.live import LiveState
+    from observances.reloading import LiveState
 
     (tmp_path / "r.yaml").write_text(REGISTRY_YAML, encoding="utf-8")
     (tmp_path / "p.yaml").write_text(PROFILE_YAML, encoding="utf-8")

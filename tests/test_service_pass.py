@@ -23,11 +23,11 @@ from service_kit import (
     smtp_server,
 )
 
-from observances.dates import Occurrence
-from observances.dispatch import PassReport, Renderer, outbox_for, send_due
-from observances.mail import DryRunTransport, SmtpTransport, Transport
-from observances.outbox import Outbox, Status
-from observances.planner import SendKey
+from observances.delivery.mail import DryRunTransport, SmtpTransport, Transport
+from observances.delivery.outbox import Outbox, Status
+from observances.delivery.planner import SendKey
+from observances.delivery.sending import PassReport, Renderer, outbox_for, send_due
+from observances.occurrences import Occurrence
 from observances.profile import Profile
 from observances.registry import loads
 from observances.registry.models import Registry

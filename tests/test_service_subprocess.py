@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from service_kit import PROFILE_YAML, REGISTRY_YAML, SmtpServer, free_port, smtp_server
 
-from observances.outbox import Outbox, Row, Status
+from observances.delivery.outbox import Outbox, Row, Status
 
 NOW = "2027-09-05T09:00:30+00:00"  # the 7-day draft of 12 September fell due 30 s ago
 SSC = "south-south-cooperation"

@@ -23,10 +23,10 @@ import recurring_ical_events
 import uvicorn
 from icalendar import Calendar
 
-from observances.feed import LONG_SPAN_DAYS
-from observances.live import LiveState
+from observances.calendar.ical import LONG_SPAN_DAYS
+from observances.reloading import LiveState
 from observances.settings import Settings
-from observances.web import create_app
+from observances.web.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 ICALJS = ROOT / "tests" / "clients" / "icaljs"

@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from web_support import make_app, workspace
 
 from observances.settings import FeedSpec
-from observances.web import FeedCache, HealthCheck
+from observances.web.app import FeedCache, HealthCheck
 
 SECRET = "s3cret-Token_with.length-42"
 

@@ -10,9 +10,9 @@ from pathlib import Path
 from starlette.testclient import TestClient
 from web_support import TODAY, make_app, workspace
 
-from observances.live import LiveState
+from observances.reloading import LiveState
 from observances.settings import Settings
-from observances.web import create_app
+from observances.web.app import create_app
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 
-from observances.live import LiveState
+from observances.reloading import LiveState
 from observances.settings import FeedSpec, Settings
-from observances.web import HealthCheck, create_app
+from observances.web.app import HealthCheck, create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "tests" / "data" / "registries" / "feed-small.yaml"

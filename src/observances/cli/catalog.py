@@ -10,7 +10,7 @@ import click
 from observances import defaults
 from observances.cli.options import date_option, json_option, load_registry, registry_option
 from observances.cli.output import day_span, echo_json, table
-from observances.english import describe_span, long_date, ordinal
+from observances.words.en import describe_span, long_date, ordinal
 
 if TYPE_CHECKING:
     from observances.registry import Observance
@@ -152,7 +152,7 @@ def upcoming(
 ) -> None:
     """Observances starting in a window: from today for 60 days unless told otherwise."""
     from observances import clock
-    from observances.dates import occurrences
+    from observances.occurrences import occurrences
 
     if end is not None and days is not None:
         raise click.UsageError("give --to or --days, not both")

@@ -23,8 +23,8 @@ from observances.cli.options import (
 from observances.errors import InputError
 
 if TYPE_CHECKING:
-    from observances.dates import Occurrence
-    from observances.drafts import Draft
+    from observances.drafts.render import Draft
+    from observances.occurrences import Occurrence
     from observances.registry import Observance
 
 FORMATS = ("markdown", "text", "html")
@@ -50,8 +50,8 @@ strict_option = click.option(
 
 def _pick(obs: Observance, year: int | None, on: dt.date | None, today: dt.date) -> Occurrence:
     """The occurrence asked for: on a date, in a year, or the next one from today."""
-    from observances.dates import next_occurrence, occurrences_in_year
-    from observances.wording import long_date
+    from observances.occurrences import next_occurrence, occurrences_in_year
+    from observances.words.wording import long_date
 
     if year is not None and on is not None:
         raise click.UsageError("give --year or --date, not both")
@@ -122,9 +122,9 @@ def preview(
     """Print the statement draft for one occurrence (default: the next one), then its
     placeholders on stderr."""
     from observances import clock
-    from observances.drafts import render
+    from observances.drafts.render import render
+    from observances.drafts.templates import TemplateSet
     from observances.profile import load_profile
-    from observances.templating import TemplateSet
 
     settings = settings_with(registry_path, profile_path, templates_dir)
     registry = load_registry(settings.registry)
@@ -178,10 +178,10 @@ def drafts_(
     """Write a draft for every occurrence the organization marks in a window, as
     OUT/<start date>-<id>.md (<id>.<lang>.md in another language than the profile's)."""
     from observances import clock
-    from observances.dates import occurrences
-    from observances.drafts import IncompleteDraftError, render
+    from observances.drafts.render import IncompleteDraftError, render
+    from observances.drafts.templates import TemplateSet
+    from observances.occurrences import occurrences
     from observances.profile import load_profile
-    from observances.templating import TemplateSet
 
     today = clock.today()
     start = start or today

@@ -36,8 +36,8 @@ def feed(
     import datetime as dt
 
     from observances import clock
-    from observances.dates import occurrences
-    from observances.feed import CalendarInfo, build
+    from observances.calendar.ical import CalendarInfo, build
+    from observances.occurrences import occurrences
 
     settings = settings_with(registry_path, profile_path)
     this_year = clock.today().year
@@ -73,8 +73,8 @@ def serve(
     changes (one process, one worker)."""
     import uvicorn
 
-    from observances.live import LiveState
-    from observances.web import create_app
+    from observances.reloading import LiveState
+    from observances.web.app import create_app
 
     settings = settings_with(registry_path, profile_path, host=host, port=port)
     live = LiveState(settings.registry, settings.profile, settings.feeds)

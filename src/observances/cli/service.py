@@ -18,7 +18,7 @@ from observances.cli.options import (
 from observances.cli.output import echo_json, table
 
 if TYPE_CHECKING:
-    from observances.outbox import Outbox
+    from observances.delivery.outbox import Outbox
     from observances.profile import Profile
     from observances.registry.models import Registry
     from observances.settings import Settings
@@ -34,7 +34,7 @@ def _load(settings: Settings) -> tuple[Registry, Profile]:
 
 def _existing_outbox(settings: Settings) -> Outbox | None:
     """The outbox if there is one; `plan` and `status` never create it."""
-    from observances.dispatch import outbox_for
+    from observances.delivery.sending import outbox_for
 
     if settings.database_url is None and not (settings.data_dir / "outbox.sqlite3").exists():
         return None
@@ -75,7 +75,8 @@ def plan(
 
     Without --from, also the drafts whose send time passed while their date is still ahead:
     the service sends those at its next tick."""
-    from observances import clock, planner
+    from observances import clock
+    from observances.delivery import planner
 
     settings = settings_with(registry_path, profile_path)
     registry, profile = _load(settings)
@@ -186,12 +187,12 @@ def send_due(
 ) -> None:
     """One pass: send every draft that is due, then exit (for cron instead of `run`)."""
     from observances import clock
-    from observances.app import draft_renderer
-    from observances.dispatch import outbox_for
-    from observances.dispatch import send_due as one_pass
-    from observances.mail import transport_for
-    from observances.service import InstanceLock
-    from observances.templating import TemplateSet
+    from observances.delivery.mail import transport_for
+    from observances.delivery.sending import outbox_for
+    from observances.delivery.sending import send_due as one_pass
+    from observances.delivery.ticker import InstanceLock
+    from observances.drafts.templates import TemplateSet
+    from observances.wiring import draft_renderer
 
     _logging()
     settings = settings_with(registry_path, profile_path, templates_dir)
@@ -238,7 +239,7 @@ def run(
     templates_dir: str | None,
 ) -> None:
     """Run the service: serve the feeds, and send each draft when it falls due, until SIGTERM."""
-    from observances.app import run as run_process
+    from observances.wiring import run as run_process
 
     _logging()
     settings = settings_with(registry_path, profile_path, templates_dir, host=host, port=port)

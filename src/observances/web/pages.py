@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from observances.dates import occurrences
-from observances.live import Loaded
+from observances.occurrences import occurrences
+from observances.reloading import Loaded
 
 UPCOMING_DAYS = 30
 

@@ -1,6 +1,6 @@
 """The outbox's table, its row type and the values derived from a key (Message-ID, backoff).
 
-Split from outbox.py, which holds the operations; import both from `observances.outbox`.
+Split from outbox.py, which holds the operations; import both from `observances.delivery.outbox`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from observances.planner import SendKey
+from observances.delivery.planner import SendKey
 
 
 class Status(StrEnum):

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from observances.dates import Occurrence, occurrences
+from observances.occurrences import Occurrence, occurrences
 from observances.profile import Profile
 from observances.registry.models import Registry
 

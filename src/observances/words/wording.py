@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from babel.dates import format_date, format_skeleton, get_day_names, get_month_names
 
-from observances import english
 from observances.errors import InputError
 from observances.registry.models import Citation, Kind
 from observances.registry.rules import (
@@ -30,6 +29,7 @@ from observances.registry.rules import (
     WeekContaining,
     Whole,
 )
+from observances.words import en as english
 
 LANGUAGES = ("en", "es")
 """Languages with wording; templates for each live in `templates/` (en) and `templates/es/`."""

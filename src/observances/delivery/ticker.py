@@ -23,10 +23,10 @@ from types import FrameType
 from typing import Any
 
 from observances import clock as system_clock
-from observances.dispatch import Clock, PassReport, Renderer, outbox_for, send_due
+from observances.delivery.mail import Transport, transport_for
+from observances.delivery.outbox import Outbox
+from observances.delivery.sending import Clock, PassReport, Renderer, outbox_for, send_due
 from observances.errors import ObservancesError
-from observances.mail import Transport, transport_for
-from observances.outbox import Outbox
 from observances.profile import Profile
 from observances.registry.models import Registry
 from observances.settings import Settings

@@ -13,8 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from observances.dates import Occurrence
-from observances.mail import (
+from observances.delivery.mail import (
     DeliveryError,
     DraftContent,
     Envelope,
@@ -23,8 +22,9 @@ from observances.mail import (
     domain_of,
     recipients_for,
 )
-from observances.outbox import Outbox, Row, Status, SyncResult
-from observances.planner import PlannedSend, plan_ahead
+from observances.delivery.outbox import Outbox, Row, Status, SyncResult
+from observances.delivery.planner import PlannedSend, plan_ahead
+from observances.occurrences import Occurrence
 from observances.profile import Profile
 from observances.registry.models import Registry
 from observances.settings import Settings

@@ -25,10 +25,10 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from observances import clock
-from observances.feeds import Feed
-from observances.live import Live, Loaded
+from observances.calendar.feedset import Feed
+from observances.reloading import Live, Loaded
 from observances.settings import Settings
-from observances.webpage import index_html
+from observances.web.pages import index_html
 
 MAX_QUERY = 2048  # a token is 20-100 characters; anything this long is not a subscriber
 MAX_PATH = 1024

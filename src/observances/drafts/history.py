@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from observances.registry.models import Citation, DateSpan, Observance
 from observances.registry.rules import Announced, Whole
-from observances.wording import (
+from observances.words.wording import (
     check_language,
     every,
     long_date,

@@ -21,8 +21,8 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Literal, Protocol
 
+from observances.delivery.planner import SendKey
 from observances.errors import ObservancesError
-from observances.planner import SendKey
 from observances.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -12,9 +12,9 @@ import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from observances.dates import Occurrence, occurrences
+from observances.calendar.ical import CalendarInfo, build
 from observances.errors import InputError
-from observances.feed import CalendarInfo, build
+from observances.occurrences import Occurrence, occurrences
 from observances.profile import Profile
 from observances.registry.models import Observance, Registry
 from observances.settings import FeedSpec

@@ -19,7 +19,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from observances.outbox_schema import (
+from observances.delivery.planner import PlannedSend, SendKey
+from observances.delivery.schema import (
     OPEN,
     Row,
     Status,
@@ -29,7 +30,6 @@ from observances.outbox_schema import (
     outbox_table,
     retry_delay,
 )
-from observances.planner import PlannedSend, SendKey
 
 __all__ = ["OPEN", "Outbox", "Row", "Status", "SyncResult", "message_id", "retry_delay"]
 

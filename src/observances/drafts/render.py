@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from observances.dates import Occurrence
+from observances.drafts.history import history
+from observances.drafts.templates import TemplateError, TemplateSet
 from observances.errors import ObservancesError, Problem
-from observances.history import history
+from observances.occurrences import Occurrence
 from observances.profile import Person, Profile, Program
 from observances.registry.models import Citation, Observance
-from observances.templating import TemplateError, TemplateSet
-from observances.wording import (
+from observances.words.wording import (
     PLACEHOLDER,
     check_language,
     date_range,
@@ -65,14 +65,14 @@ class Draft:
     def html(self) -> str:
         """The body as an HTML fragment; raw HTML in the Markdown is shown as text, never
         passed through, so registry or profile text cannot inject markup."""
-        from observances.markup import to_html
+        from observances.drafts.markup import to_html
 
         return to_html(self.markdown)
 
     @cached_property
     def text(self) -> str:
         """The body as plain text (headings underlined, links followed by their address)."""
-        from observances.markup import to_text
+        from observances.drafts.markup import to_text
 
         return to_text(self.markdown)
 

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from observances import clock
+from observances.calendar.feedset import Feed, feed_set
 from observances.errors import ObservancesError
-from observances.feeds import Feed, feed_set
 from observances.profile import Profile, load_profile
 from observances.registry import Registry, load
 from observances.settings import FeedSpec

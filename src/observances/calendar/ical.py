@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from icalendar import Alarm, Calendar, Event
 from icalendar.prop import vCategory, vDate, vDatetime, vDuration, vInt, vText, vUri
 
-from observances.dates import Occurrence
-from observances.english import describe_span, long_date, ordinal
+from observances.occurrences import Occurrence
 from observances.registry.models import Observance
+from observances.words.en import describe_span, long_date, ordinal
 
 PRODID = "-//observances//United Nations observances feed//EN"
 UID_DOMAIN = "observances"

@@ -17,16 +17,16 @@ from types import FrameType
 import uvicorn
 
 from observances import clock
-from observances.dates import Occurrence
-from observances.dispatch import Renderer
-from observances.drafts import Draft, render
-from observances.live import Live, LiveState
+from observances.delivery.sending import Renderer
+from observances.delivery.ticker import Service
+from observances.drafts.render import Draft, render
+from observances.drafts.templates import TemplateSet
+from observances.occurrences import Occurrence
 from observances.profile import Profile
 from observances.registry.models import Registry
-from observances.service import Service
+from observances.reloading import Live, LiveState
 from observances.settings import Settings
-from observances.templating import TemplateSet
-from observances.web import HealthCheck, create_app
+from observances.web.app import HealthCheck, create_app
 
 log = logging.getLogger(__name__)
 

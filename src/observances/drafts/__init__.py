@@ -1,0 +1,1 @@
+"""What we say: statement drafts from templates, with facts from the registry."""

@@ -1,0 +1,1 @@
+"""The HTTP app: the feeds, the public pages and health."""

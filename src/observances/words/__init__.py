@@ -1,0 +1,1 @@
+"""How a fact is said, in each language the tool writes."""
