@@ -24,6 +24,7 @@ from observances.profile import LeadTimes, Marks, Profile
 from observances.registry import loads
 from observances.registry.models import Registry
 from observances.settings import Settings
+from observances.words import for_language
 
 UTC = dt.UTC
 
@@ -38,6 +39,7 @@ class PlainDraft:
     text: str
     html: str
     placeholders: tuple[str, ...]
+    dates: str
 
 
 REGISTRY_YAML = """\
@@ -175,6 +177,7 @@ def plain(occurrence: Occurrence, lead_days: int) -> PlainDraft:
         text=f"{subject}\n\nText. [QUOTE]\n",
         html=f"<html><body><h1>{subject}</h1><p>Text. [QUOTE]</p></body></html>",
         placeholders=("[QUOTE]",),
+        dates=for_language("en").date_range(occurrence.start, occurrence.end),
     )
 
 

@@ -37,7 +37,7 @@ def test_an_edit_is_validated_not_served_from_the_cache(registry_file: Path) -> 
     with pytest.raises(RegistryError, match="December has no day 32"):
         load(registry_file)
     registry_file.write_text(text.replace('"12-19"', '"12-18"'), encoding="utf-8")
-    assert load(registry_file).get("fixed").dates[0].rule.days(2004)[0][0].day == 18
+    assert load(registry_file).get("fixed").dates[0].days(2004)[0][0].day == 18
 
 
 def test_a_corrupt_cache_is_ignored(registry_file: Path, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from observances.occurrences import next_occurrence, occurrences, occurrences_in_year
 from observances.registry import Registry, load
-from observances.words.en import describe_span
+from observances.words import for_language
 
 D = dt.date
 REGISTRIES = Path(__file__).parent / "data" / "registries"
@@ -142,7 +142,8 @@ def test_next_occurrence(registry: Registry) -> None:
 
 
 def test_spans_in_words(registry: Registry) -> None:
-    words = [describe_span(s) for o in registry.observances for s in o.dates]
+    english = for_language("en")
+    words = [english.span_label(s) for o in registry.observances for s in o.dates]
     assert words[:4] == [
         "19 December, 2004-2011",
         "12 September, from 2012",

@@ -161,7 +161,7 @@ def test_spanish_week_ordinal_is_feminine() -> None:
 def test_unknown_language_is_bad_input() -> None:
     from observances.errors import InputError
 
-    with pytest.raises(InputError, match="no draft wording for language 'fr'"):
+    with pytest.raises(InputError, match="no wording for language 'fr'; the languages are en, es"):
         render(
             first("south-south-cooperation", 2027),
             profile(),
@@ -172,7 +172,7 @@ def test_unknown_language_is_bad_input() -> None:
 
 
 def test_days_until_and_programs_from_the_profile() -> None:
-    from observances.drafts.render import build_context
+    from observances.drafts.context import build_context
 
     context = build_context(
         first("south-south-cooperation", 2027), profile(), language="en", today=dt.date(2027, 9, 2)

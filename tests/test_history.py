@@ -10,7 +10,7 @@ import pytest
 
 from observances.drafts.history import first_observed, history
 from observances.registry import Registry, load
-from observances.words.wording import PLACEHOLDER, ordinal
+from observances.words import PLACEHOLDER, for_language
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -139,4 +139,4 @@ def test_every_observance_has_a_history(language: str) -> None:
 def test_ordinals(n: int, language: str, kind: str, expected: str) -> None:
     from observances.registry import Kind
 
-    assert ordinal(n, language, Kind(kind)) == expected
+    assert for_language(language).ordinal(n, Kind(kind)) == expected

@@ -44,6 +44,7 @@ def draft(
         text="Statement\n\nText with [QUOTE].\n",
         html="<html><body><h1>Statement</h1><p>Text with [QUOTE].</p></body></html>",
         placeholders=("[QUOTE]", "[SIGNATORY]"),
+        dates="12 September 2027",
     )
 
 
@@ -61,14 +62,29 @@ def smtp(server: SmtpServer, timeout: float = 5.0) -> SmtpTransport:
 
 
 def test_subject_names_the_lead_time_and_the_date() -> None:
-    assert subject_line(draft().subject, KEY.occurrence_date, 7) == (
+    assert subject_line(draft().subject, "12 September 2027", 7) == (
         "[Draft, 7 days ahead] AIPR marks the United Nations Day for South-South Cooperation,"
         " 12 September 2027"
     )
-    assert subject_line("X, 12 September 2027", KEY.occurrence_date, 1) == (
+    assert subject_line("X, 12 September 2027", "12 September 2027", 1) == (
         "[Draft, 1 day ahead] X, 12 September 2027"
     )
-    assert subject_line("X", KEY.occurrence_date, 0).startswith("[Draft, for today] X")
+    assert subject_line("X", "12 September 2027", 0).startswith("[Draft, for today] X")
+
+
+@pytest.mark.parametrize(
+    ("subject", "dates"),
+    [
+        (
+            "AIPR marks World Interfaith Harmony Week, 1\u20137 February 2027",
+            "1\u20137 February 2027",
+        ),
+        ("AIPR conmemora el Día ..., 12 de septiembre de 2027", "12 de septiembre de 2027"),
+    ],
+)
+def test_a_subject_names_the_date_once_in_the_drafts_language(subject: str, dates: str) -> None:
+    # the draft words its own dates; the subject must not add an English date after them
+    assert subject_line(subject, dates, 7) == f"[Draft, 7 days ahead] {subject}"
 
 
 def test_message_has_alternatives_an_attachment_and_the_placeholders_on_top() -> None:

@@ -14,6 +14,7 @@ from typing import Annotated, ClassVar
 from observances.errors import Problem, RegistryError
 from observances.registry.models import Observance, Registry
 from observances.registry.rules import STRICT, Limits
+from observances.words import LANGUAGES
 
 LeadDays = Annotated[tuple[Annotated[int, Limits(ge=0)], ...], Limits(min_length=1)]
 
@@ -144,10 +145,18 @@ def _check(profile: Profile, registry: Registry) -> list[tuple[tuple[str | int, 
             if value not in registry.tags:
                 found.append(((*where, i), f"{value!r} is not a tag of the registry"))
 
+    def language(where: tuple[str | int, ...], value: str) -> None:
+        if value not in LANGUAGES:
+            found.append(
+                (where, f"no wording for language {value!r}; use one of {', '.join(LANGUAGES)}")
+            )
+
+    language(("language",), profile.language)
     ids(("marks", "ids"), profile.marks.ids)
     ids(("marks", "except_ids"), profile.marks.except_ids)
     tags(("marks", "tags"), profile.marks.tags)
     for i, program in enumerate(profile.programs):
+        language(("programs", i, "language"), program.language)
         ids(("programs", i, "ids"), program.ids)
         tags(("programs", i, "tags"), program.tags)
     tags(("lead_days", "by_tag"), tuple(profile.lead_days.by_tag or ()))

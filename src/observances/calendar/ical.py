@@ -25,7 +25,7 @@ from icalendar.prop import vCategory, vDate, vDatetime, vDuration, vInt, vText, 
 
 from observances.occurrences import Occurrence
 from observances.registry.models import Observance
-from observances.words.en import describe_span, long_date, ordinal
+from observances.words import for_language
 
 PRODID = "-//observances//United Nations observances feed//EN"
 UID_DOMAIN = "observances"
@@ -34,6 +34,7 @@ LONG_SPAN_DAYS = 31
 only: a year-long all-day bar would sit on every day of every month view."""
 
 _DATE = {"VALUE": "DATE"}
+_WORDS = for_language("en")  # feeds are in English
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +84,10 @@ def history(obs: Observance) -> str:
     """The part of DESCRIPTION that is the same every year: dates over time, names, sources."""
     lines = [f"Proclaimed by: {obs.body}." if obs.body else ""]
     lines.append("Dates:")
-    lines.extend(f"- {describe_span(span)} ({span.cite})" for span in obs.dates)
+    lines.extend(f"- {_WORDS.span_label(span)} ({span.cite})" for span in obs.dates)
     lines.extend(
-        f"- in {m.date.year}: moved from {long_date(m.date)} to {long_date(m.moved_to)} ({m.cite})"
+        f"- in {m.date.year}: moved from {_WORDS.long_date(m.date)} to "
+        f"{_WORDS.long_date(m.moved_to)} ({m.cite})"
         for m in obs.moves
     )
     if obs.former_names:
@@ -93,7 +95,7 @@ def history(obs: Observance) -> str:
         lines.extend(f"- {f.name} (until {f.until}; {f.cite})" for f in obs.former_names)
     lines.append("Sources:")
     for c in obs.citations:
-        adopted = f", adopted {long_date(c.adopted)}" if c.adopted else ""
+        adopted = f", adopted {_WORDS.long_date(c.adopted)}" if c.adopted else ""
         lines.append(f"- {c.symbol}{adopted}" + (f": {c.url}" if c.url else ""))
     if not obs.verified:
         lines.append(f"Unverified: {obs.reason}" if obs.reason else "Unverified.")
@@ -102,9 +104,9 @@ def history(obs: Observance) -> str:
 
 def description(occ: Occurrence, history_text: str) -> str:
     # SUMMARY has the name already: every byte here is folded, in every event of every feed
-    head = [f"The {ordinal(occ.edition)} observance." if occ.edition else "Observed."]
+    head = [f"The {_WORDS.ordinal(occ.edition)} observance." if occ.edition else "Observed."]
     if occ.start != occ.end:
-        head.append(f"From {long_date(occ.start)} to {long_date(occ.end)}.")
+        head.append(f"From {_WORDS.long_date(occ.start)} to {_WORDS.long_date(occ.end)}.")
         if shown_end(occ) != occ.end + dt.timedelta(days=1):
             head.append("The calendar shows it on its first day only.")
     head.append(f"This year's date: {occ.citation.symbol}.")

@@ -9,11 +9,13 @@ import click
 
 from observances import defaults
 from observances.cli.options import date_option, json_option, load_registry, registry_option
-from observances.cli.output import day_span, echo_json, table
-from observances.words.en import describe_span, long_date, ordinal
+from observances.cli.output import echo_json, table
+from observances.words import for_language
 
 if TYPE_CHECKING:
     from observances.registry import Observance
+
+_WORDS = for_language("en")  # the command line prints English
 
 KINDS = ("day", "week", "month", "year", "decade", "period")
 
@@ -86,7 +88,7 @@ def show(observance_id: str, registry_path: str | None, as_json: bool) -> None:
 
         data = TypeAdapter(type(obs)).dump_python(obs, mode="json", exclude_none=True)
         for span, dumped in zip(obs.dates, data["dates"], strict=True):
-            dumped["description"] = describe_span(span)
+            dumped["description"] = _WORDS.span_label(span)
         echo_json(data)
         return
     _print_observance(obs)
@@ -113,7 +115,7 @@ def _print_observance(obs: Observance) -> None:
     _print_dates(obs)
     out("\nCitations")
     for citation in obs.citations:
-        adopted = f", adopted {long_date(citation.adopted)}" if citation.adopted else ""
+        adopted = f", adopted {_WORDS.long_date(citation.adopted)}" if citation.adopted else ""
         out(f"  {citation.symbol}{adopted}" + (f"  {citation.url}" if citation.url else ""))
         if citation.note:
             out(f"    {citation.note}")
@@ -128,7 +130,7 @@ def _print_dates(obs: Observance) -> None:
         why = {"inferred": "inferred, not stated by a source", "unknown": "a placeholder"}
         out(click.style(f"  first year {obs.first_year}: {why[obs.first_year_basis]}", fg="yellow"))
     for span in obs.dates:
-        out(f"  {describe_span(span)}  [{span.cite}]" + (f"  {span.note}" if span.note else ""))
+        out(f"  {_WORDS.span_label(span)}  [{span.cite}]" + (f"  {span.note}" if span.note else ""))
     for move in obs.moves:
         out(f"  in {move.date.year}: moved from {move.date} to {move.moved_to}  [{move.cite}]")
 
@@ -172,10 +174,10 @@ def upcoming(
         ("DATE", "OBSERVANCE", "KIND", "EDITION", "SOURCE"),
         [
             (
-                day_span(occ.start, occ.end),
+                _WORDS.short_range(occ.start, occ.end),
                 occ.name + ("" if occ.observance.verified else " (unverified)"),
                 occ.kind.value,
-                ordinal(occ.edition) if occ.edition else "",
+                _WORDS.ordinal(occ.edition) if occ.edition else "",
                 occ.citation.symbol,
             )
             for occ in found

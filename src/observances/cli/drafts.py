@@ -51,7 +51,7 @@ strict_option = click.option(
 def _pick(obs: Observance, year: int | None, on: dt.date | None, today: dt.date) -> Occurrence:
     """The occurrence asked for: on a date, in a year, or the next one from today."""
     from observances.occurrences import next_occurrence, occurrences_in_year
-    from observances.words.wording import long_date
+    from observances.words.en import long_date
 
     if year is not None and on is not None:
         raise click.UsageError("give --year or --date, not both")
@@ -83,7 +83,7 @@ def _pick(obs: Observance, year: int | None, on: dt.date | None, today: dt.date)
         return days[0]
     upcoming = next_occurrence(obs, today)
     if upcoming is None:
-        raise InputError(f"{obs.id} has no date after {long_date(today, 'en')}; give --year")
+        raise InputError(f"{obs.id} has no date after {long_date(today)}; give --year")
     return upcoming
 
 

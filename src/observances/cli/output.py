@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import shutil
 import sys
@@ -53,15 +52,3 @@ def _cut_cell(row: Sequence[str], index: int, width: int) -> list[str]:
     if len(cells[index]) > width:
         cells[index] = cells[index][: width - 1] + "\u2026"
     return cells
-
-
-def day_span(start: dt.date, end: dt.date) -> str:
-    """'Sat 12 Sep 2026', or 'Mon 9 Nov - Sun 15 Nov 2026' for several days."""
-    if start == end:
-        return f"{start:%a} {start.day} {start:%b %Y}"
-    if (end - start).days > 40:
-        return f"{start:%d %b %Y} - {end:%d %b %Y}".lstrip("0")
-    first = f"{start:%a} {start.day} {start:%b}" + (
-        f" {start:%Y}" if start.year != end.year else ""
-    )
-    return f"{first} - {end:%a} {end.day} {end:%b %Y}"

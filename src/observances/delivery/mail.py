@@ -37,6 +37,11 @@ class DraftContent(Protocol):
     @property
     def subject(self) -> str: ...
     @property
+    def dates(self) -> str:
+        """The occurrence's dates as the draft words them, in its language."""
+        ...
+
+    @property
     def markdown(self) -> str: ...
     @property
     def text(self) -> str: ...
@@ -67,15 +72,12 @@ def lead_phrase(lead_days: int) -> str:
     return f"Draft, {lead_days} day{'s' * (lead_days != 1)} ahead"
 
 
-def long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def subject_line(content_subject: str, occurrence_date: dt.date, lead_days: int) -> str:
-    """ "[Draft, 7 days ahead] AIPR marks the ..., 12 September 2027"; the date is added only
-    when the draft's own subject does not already give it."""
+def subject_line(content_subject: str, dates: str, lead_days: int) -> str:
+    """ "[Draft, 7 days ahead] AIPR marks the ..., 12 September 2027". `dates` are the
+    occurrence's dates as the draft words them; they are added only when the draft's own
+    subject does not already give them, so the subject names the date once."""
     subject = clean_header(content_subject)
-    when = long_date(occurrence_date)
+    when = clean_header(dates)
     if when not in subject:
         subject = f"{subject}, {when}"
     return f"[{lead_phrase(lead_days)}] {subject}"
@@ -100,7 +102,7 @@ def build_message(content: DraftContent, envelope: Envelope, now: dt.datetime) -
     and the Markdown draft attached as <date>-<id>.md."""
     key = envelope.key
     msg = EmailMessage(policy=email.policy.SMTP)
-    msg["Subject"] = subject_line(content.subject, key.occurrence_date, key.lead_days)
+    msg["Subject"] = subject_line(content.subject, content.dates, key.lead_days)
     msg["From"] = clean_header(envelope.sender)
     msg["To"] = ", ".join(clean_header(r) for r in envelope.recipients)
     msg["Date"] = email.utils.format_datetime(now.astimezone(dt.UTC))

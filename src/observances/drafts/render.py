@@ -16,27 +16,13 @@ import os
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
 
-from observances.drafts.history import history
+from observances.drafts.context import build_context
 from observances.drafts.templates import TemplateError, TemplateSet
 from observances.errors import ObservancesError, Problem
 from observances.occurrences import Occurrence
-from observances.profile import Person, Profile, Program
-from observances.registry.models import Citation, Observance
-from observances.words.wording import (
-    PLACEHOLDER,
-    check_language,
-    date_range,
-    long_date,
-    noun,
-    ordinal,
-    placeholders,
-    source,
-    the_noun,
-    todo,
-    weekday,
-)
+from observances.profile import Profile
+from observances.words import check_language, for_language, placeholders
 
 _SUBJECT = re.compile(r"Subject:[ \t]*(?P<subject>.*)")
 
@@ -56,6 +42,12 @@ class Draft:
     subject: str
     markdown: str
     placeholders: tuple[str, ...]
+
+    @property
+    def dates(self) -> str:
+        """The occurrence's date or dates in the draft's language, as the draft words them."""
+        occ = self.occurrence
+        return for_language(self.language).date_range(occ.start, occ.end)
 
     @property
     def complete(self) -> bool:
@@ -132,154 +124,3 @@ def render(
         markdown=markdown,
         placeholders=placeholders(subject + "\n" + markdown),
     )
-
-
-# --- the context a template sees (reference: docs/drafts.md) -----------------------------------
-
-
-def build_context(
-    occurrence: Occurrence, profile: Profile, *, language: str, today: dt.date
-) -> dict[str, Any]:
-    obs = occurrence.observance
-    es = language == "es"
-    past = history(obs, occurrence.year, language)
-    notices = []
-    if not obs.verified:
-        ask = (
-            "verificar los datos de esta observancia antes de publicar"
-            if es
-            else "check this observance's facts before publishing"
-        )
-        notices.append(todo(f"{ask}: {obs.reason}" if obs.reason else ask))
-    if obs.first_year_basis == "inferred" and occurrence.edition:
-        # the ordinal in the draft depends on a first year no source states
-        notices.append(
-            todo(
-                f"confirmar el año de la primera celebración ({obs.first_year}) antes de citar "
-                "el número de edición"
-                if es
-                else f"confirm the first year ({obs.first_year}) before quoting the edition number"
-            )
-        )
-    return {
-        "language": language,
-        "today": long_date(today, language),
-        "todo": todo,
-        "notices": notices,
-        "org": _org(profile, language),
-        "observance": _observance(obs, occurrence.year, language),
-        "occurrence": _occurrence(occurrence, language, today),
-        "history": {
-            "sentences": list(past.sentences),
-            "text": past.text,
-            "established_by": _citation(past.established_by, language),
-            "first_observed": long_date(past.first_observed, language)
-            if past.first_observed
-            else None,
-            "changes": [_citation(c, language) for c in past.changes],
-        },
-        "programs": [_program(p, language) for p in profile.programs_for(obs)],
-    }
-
-
-def _the_name(name: str, language: str) -> str:
-    """The name with the article running text needs: "the International Day of Peace", but
-    "World Habitat Day"; "el Día ...", "la Semana ..."."""
-    if PLACEHOLDER.fullmatch(name):
-        return name
-    if language == "es":
-        article = {"Día": "el", "Semana": "la", "Año": "el", "Decenio": "el", "Mes": "el"}
-        first = name.split(maxsplit=1)[0] if name.split() else ""
-        return f"{article[first]} {name}" if first in article else name
-    return f"the {name}" if name.startswith(("International ", "United Nations ")) else name
-
-
-def _observance(obs: Observance, year: int, language: str) -> dict[str, Any]:
-    name_en = obs.name_in(year)
-    name = obs.name_for(language, year) or todo(
-        f"nombre oficial en español de «{name_en}»" if language == "es" else f"name in {language}"
-    )
-    return {
-        "id": obs.id,
-        "name": name,
-        "the_name": _the_name(name, language),
-        "name_en": name_en,
-        "short_name": obs.short_name,
-        "kind": obs.kind.value,
-        "noun": noun(obs.kind, language).word,
-        "the_noun": the_noun(obs.kind, language),
-        "body": obs.body,
-        "url": obs.url,
-        "tags": list(obs.tags),
-        "verified": obs.verified,
-        "reason": obs.reason,
-        "notes": obs.notes,
-        "citations": [_citation(c, language) for c in obs.citations],
-        "former_names": [{"name": f.name, "until": f.until} for f in obs.former_names],
-    }
-
-
-def _citation(citation: Citation, language: str) -> dict[str, Any]:
-    return {
-        "symbol": citation.symbol,
-        "source": source(citation, language),
-        "adopted": long_date(citation.adopted, language) if citation.adopted else None,
-        "url": citation.url,
-        "note": citation.note,
-    }
-
-
-def _occurrence(occ: Occurrence, language: str, today: dt.date) -> dict[str, Any]:
-    one_day = occ.start == occ.end
-    dates = date_range(occ.start, occ.end, language)
-    day = weekday(occ.start, language)
-    return {
-        "start": long_date(occ.start, language),
-        "end": long_date(occ.end, language),
-        "start_iso": occ.start.isoformat(),
-        "end_iso": occ.end.isoformat(),
-        "dates": dates,
-        "weekday": day,
-        "end_weekday": weekday(occ.end, language),
-        "when": (f"{day}, {dates}" if language == "es" else f"{day} {dates}") if one_day else dates,
-        "one_day": one_day,
-        "year": occ.year,
-        "edition": occ.edition,
-        "edition_ordinal": ordinal(occ.edition, language, occ.kind) if occ.edition else None,
-        "days_until": (occ.start - today).days,
-    }
-
-
-def _person(person: Person, language: str) -> dict[str, Any]:
-    # a quote is attributed to a name only when the profile gives one; never a made-up name
-    if person.name:
-        quote_by = f"{person.name}, {person.title}"
-    else:
-        quote_by = (
-            f"quien ocupa el cargo «{person.title}»"
-            if language == "es"
-            else (f"the {person.title}")
-        )
-    return {"title": person.title, "name": person.name, "quote_by": quote_by}
-
-
-def _program(program: Program, language: str) -> dict[str, Any]:
-    return {
-        "id": program.id,
-        "name": program.name,
-        "region": program.region,
-        "language": program.language,
-        "summary": program.summary,
-        "lead": _person(program.lead, language),
-    }
-
-
-def _org(profile: Profile, language: str) -> dict[str, Any]:
-    return {
-        "name": profile.name,
-        "short_name": profile.short_name,
-        "about": " ".join(profile.about.split()) if profile.about else None,
-        "leader": _person(profile.leader, language) if profile.leader else None,
-        "programs": [_program(p, language) for p in profile.programs],
-        "language": profile.language,
-    }

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from observances.registry.models import DateSpan, Observance
-from observances.registry.rules import Announced, Whole
+from observances.registry.rules import Announced, WholeSpan
 from observances.yamlsource import Finding, Path
 
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -123,7 +123,7 @@ def _check_spans(at: Path, obs: Observance) -> Iterator[Finding]:
                     ),
                 )
         rule = span.rule
-        if isinstance(rule, Whole) and rule.whole == "span":
+        if isinstance(rule, WholeSpan):
             if span.until is None:
                 yield (*here, "until"), "`whole: span` is one occurrence over years; set `until`"
             if span.every != 1:

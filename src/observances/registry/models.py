@@ -17,14 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, NamedTuple
+from typing import Annotated, ClassVar, Literal, NamedTuple
 
 from observances.errors import InputError, UnknownObservanceError
-
-if TYPE_CHECKING:
-    pass
-
-from observances.registry.rules import STRICT, Days, Limits, Rule, Whole
+from observances.registry.rules import STRICT, Days, Limits, Rule, WholeSpan
 
 
 class Kind(StrEnum):
@@ -75,14 +71,14 @@ class DateSpan:
         """The (start, end) runs this span yields in `year`; empty when not in force."""
         if not self.covers(year):
             return ()
-        if isinstance(self.rule, Whole) and self.rule.whole == "span":
+        if isinstance(self.rule, WholeSpan):
             last = self.until if self.until is not None else self.since
-            return ((dt.date(year, 1, 1), dt.date(last, 12, 31)),) if year == self.since else ()
+            return (self.rule.bounds(year, last),) if year == self.since else ()
         return self.rule.days(year)
 
     @property
     def is_one_occurrence(self) -> bool:
-        return isinstance(self.rule, Whole) and self.rule.whole == "span"
+        return isinstance(self.rule, WholeSpan)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,16 @@ import functools
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, NamedTuple
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    NamedTuple,
+    get_args,
+    get_origin,
+)
 
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler
@@ -177,12 +186,13 @@ class _ByKey:
     """Pydantic metadata: pick a union member by the YAML key that names it, so that a bad
     rule gets one error about its own fields rather than one per rule type."""
 
-    def __init__(self, **members: type) -> None:
+    def __init__(self, **members: Any) -> None:
         self.members = members
+        self._classes = {key: _classes(member) for key, member in members.items()}
 
     def key(self, value: object) -> str | None:
-        for key, cls in self.members.items():
-            if (isinstance(value, dict) and key in value) or isinstance(value, cls):
+        for key, classes in self._classes.items():
+            if (isinstance(value, dict) and key in value) or isinstance(value, classes):
                 return f"<{key}>"
         return None
 
@@ -195,6 +205,13 @@ class _ByKey:
         tagged = [Annotated[cls, Tag(f"<{key}>")] for key, cls in self.members.items()]
         union = functools.reduce(operator.or_, tagged)
         return handler.generate_schema(Annotated[union, Discriminator(self.key)])
+
+
+def _classes(member: Any) -> tuple[type, ...]:
+    """The classes behind a member given as a class or as an annotated union of classes."""
+    if get_origin(member) is Annotated:
+        member = get_args(member)[0]
+    return tuple(get_args(member)) or (member,)
 
 
 SingleDay = Annotated[FixedDate | NthWeekday, _ByKey(date=FixedDate, nth=NthWeekday)]
@@ -240,16 +257,55 @@ class WeekContaining:
 
 
 @dataclass(frozen=True)
-class Whole:
-    """`{whole: year}`: each year of the span is one occurrence (an international year).
-    `{whole: span}`: all the span's years are one occurrence (a decade)."""
+class WholeYear:
+    """`{whole: year}`: each year of the span is one occurrence (an international year)."""
 
     __pydantic_config__: ClassVar = STRICT
-    whole: Literal["year", "span"]
+    whole: Literal["year"]
 
     def days(self, year: int) -> Days:
-        # `whole: span` needs the span's years, so DateSpan.days handles it
         return ((dt.date(year, 1, 1), dt.date(year, 12, 31)),)
+
+
+@dataclass(frozen=True)
+class WholeSpan:
+    """`{whole: span}`: all the span's years are one occurrence (a decade). It has no days of
+    its own in a year: the span it belongs to gives its bounds (`DateSpan.days`)."""
+
+    __pydantic_config__: ClassVar = STRICT
+    whole: Literal["span"]
+
+    @staticmethod
+    def bounds(first_year: int, last_year: int) -> tuple[dt.date, dt.date]:
+        return dt.date(first_year, 1, 1), dt.date(last_year, 12, 31)
+
+
+def _whole_tag(value: object) -> str | None:
+    whole = value.get("whole") if isinstance(value, dict) else getattr(value, "whole", None)
+    return f"<{whole}>" if whole in ("year", "span") else None
+
+
+class _ByWhole:
+    """Pydantic metadata: `whole: year` and `whole: span` are two rule types under one key."""
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        from pydantic import Discriminator, Tag
+
+        union = Annotated[WholeYear, Tag("<year>")] | Annotated[WholeSpan, Tag("<span>")]
+        message = "`whole` is `year` (each year is one occurrence) or `span` (the span is one)"
+        return handler.generate_schema(
+            Annotated[
+                union,
+                Discriminator(
+                    _whole_tag, custom_error_type="whole_kind", custom_error_message=message
+                ),
+            ]
+        )
+
+
+Whole = Annotated[WholeYear | WholeSpan, _ByWhole()]
 
 
 @dataclass(frozen=True)
@@ -265,7 +321,7 @@ class Announced:
         return _date_range(year, run.start, run.end) if run else ()
 
 
-RULES: dict[str, type] = {
+RULES: dict[str, Any] = {
     "date": FixedDate,
     "nth": NthWeekday,
     "any_of": AnyOf,
@@ -275,6 +331,6 @@ RULES: dict[str, type] = {
     "announced": Announced,
 }
 Rule = Annotated[
-    FixedDate | NthWeekday | AnyOf | DayRange | WeekContaining | Whole | Announced,
+    FixedDate | NthWeekday | AnyOf | DayRange | WeekContaining | WholeYear | WholeSpan | Announced,
     _ByKey(**RULES),
 ]

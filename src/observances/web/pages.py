@@ -11,8 +11,10 @@ from html import escape
 
 from observances.occurrences import occurrences
 from observances.reloading import Loaded
+from observances.words import for_language
 
 UPCOMING_DAYS = 30
+_WORDS = for_language("en")
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem;
@@ -55,12 +57,6 @@ def _links(base: str, name: str) -> tuple[str, str]:
     return https, webcal
 
 
-def _when(start: dt.date, end: dt.date) -> str:
-    if start == end:
-        return f"{start:%a} {start.day} {start:%b %Y}"
-    return f"{start.day} {start:%b %Y} to {end.day} {end:%b %Y}"
-
-
 def index_html(loaded: Loaded, base: str, today: dt.date) -> str:
     """The page for `loaded`, with links under `base` (no trailing slash)."""
     registry = loaded.registry
@@ -76,7 +72,8 @@ def index_html(loaded: Loaded, base: str, today: dt.date) -> str:
         )
     last = today + dt.timedelta(days=UPCOMING_DAYS - 1)
     rows = [
-        f"<tr><td>{escape(_when(occ.start, occ.end))}</td><td>{escape(occ.name)}</td></tr>"
+        f"<tr><td>{escape(_WORDS.short_range(occ.start, occ.end))}</td>"
+        f"<td>{escape(occ.name)}</td></tr>"
         for occ in occurrences(registry.observances, today, last)
     ]
     upcoming = (

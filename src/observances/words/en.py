@@ -1,13 +1,18 @@
-"""English words for dates and rules, without Babel: what the command line and the feeds
-print. Drafts, which are written in several languages, use `wording.py`, which builds on these
-for English."""
+"""English, written the United Nations way: day month year ("12 September 2027").
+
+English needs no Babel: its names of months and weekdays are written here, so that the
+command line, which prints English, starts without loading CLDR data.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import assert_never
 
-from observances.registry.models import DateSpan
+from observances.registry.models import Citation, DateSpan, Kind
 from observances.registry.rules import (
+    MONTHS,
+    WEEKDAYS,
     Announced,
     AnyOf,
     DayRange,
@@ -16,8 +21,26 @@ from observances.registry.rules import (
     NthWeekday,
     Rule,
     WeekContaining,
-    Whole,
+    WholeSpan,
+    WholeYear,
 )
+from observances.words.base import PLACEHOLDER, Noun, Wording, as_date
+
+MONTH_NAMES = tuple(name.capitalize() for name in MONTHS)
+WEEKDAY_NAMES = tuple(name.capitalize() for name in WEEKDAYS)
+
+_NOUNS = {
+    Kind.DAY: Noun("Day"),
+    Kind.WEEK: Noun("Week"),
+    Kind.MONTH: Noun("Month"),
+    Kind.YEAR: Noun("Year"),
+    Kind.DECADE: Noun("Decade"),
+    Kind.PERIOD: Noun("Period"),
+}
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def ordinal(n: int) -> str:
@@ -27,44 +50,190 @@ def ordinal(n: int) -> str:
 
 
 def long_date(day: dt.date) -> str:
-    """ "12 September 2027", day first, the way the United Nations writes dates."""
-    return f"{day.day} {day:%B %Y}"
+    """ "12 September 2027"."""
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
-def _day(md: MonthDay) -> str:
-    return f"{md.day} {dt.date(2000, md.month, 1):%B}"
+def _short(day: dt.date) -> str:
+    return f"{day.day} {MONTH_NAMES[day.month - 1][:3]}"
 
 
-def describe(rule: Rule) -> str:
-    """A rule in plain English: "12 September", "first Monday of October"."""
-    match rule:
-        case FixedDate(date=day):
-            return _day(day)
-        case NthWeekday(nth=nth, weekday=weekday, month=month):
-            return f"{nth} {weekday.capitalize()} of {month.capitalize()}"
-        case AnyOf(any_of=rules):
-            return " and ".join(describe(r) for r in rules)
-        case DayRange(start=start, end=end):
-            return f"{_day(start)} to {_day(end)}"
-        case WeekContaining(week_containing=day):
-            return f"the Monday-to-Sunday week in which {_day(day)} falls"
-        case Whole(whole="year"):
-            return "the whole year"
-        case Whole(whole="span"):
-            return "the whole period"
-        case Announced(announced=dates):
-            return f"dates announced each year ({len(dates)} known)"
-    raise AssertionError(f"unhandled rule {rule!r}")  # pragma: no cover
+def _short_day(day: dt.date) -> str:
+    return f"{WEEKDAY_NAMES[day.weekday()][:3]} {_short(day)}"
 
 
-def describe_span(span: DateSpan) -> str:
-    """A span in words: "19 December, 2004-2011", "20 October, every 5 years from 2015"."""
-    if span.until == span.since:
-        years = f"in {span.since}"
-    elif span.until is None:
-        years = f"from {span.since}"
-    else:
-        years = f"{span.since}-{span.until}"
-    if span.every > 1:
-        years = f"every {span.every} years {years}"
-    return f"{describe(span.rule)}, {years}"
+class English(Wording):
+    language = "en"
+
+    # --- dates --------------------------------------------------------------------------------
+
+    def long_date(self, day: dt.date) -> str:
+        return long_date(day)
+
+    def month_day(self, day: MonthDay | dt.date) -> str:
+        date = as_date(day)
+        return f"{date.day} {MONTH_NAMES[date.month - 1]}"
+
+    def weekday(self, day: dt.date) -> str:
+        return WEEKDAY_NAMES[day.weekday()]
+
+    def dated(self, weekday: str, dates: str) -> str:
+        return f"{weekday} {dates}"
+
+    def short_range(self, start: dt.date, end: dt.date) -> str:
+        if start == end:
+            return f"{_short_day(start)} {start.year}"
+        if (end - start).days > 40:
+            return f"{_short(start)} {start.year} - {_short(end)} {end.year}"
+        year = f" {start.year}" if start.year != end.year else ""
+        return f"{_short_day(start)}{year} - {_short_day(end)} {end.year}"
+
+    # --- numbers and nouns --------------------------------------------------------------------
+
+    def ordinal(self, n: int, kind: Kind = Kind.DAY) -> str:
+        return ordinal(n)
+
+    def noun(self, kind: Kind) -> Noun:
+        return _NOUNS[kind]
+
+    def the_noun(self, kind: Kind) -> str:
+        return f"the {_NOUNS[kind].word}"
+
+    def the_name(self, name: str) -> str:
+        if PLACEHOLDER.fullmatch(name):
+            return name
+        return f"the {name}" if name.startswith(("International ", "United Nations ")) else name
+
+    # --- rules and sources --------------------------------------------------------------------
+
+    def _nth(self, rule: NthWeekday) -> str:
+        weekday = WEEKDAY_NAMES[WEEKDAYS.index(rule.weekday)]
+        return f"{rule.nth} {weekday} of {MONTH_NAMES[MONTHS.index(rule.month)]}"
+
+    def rule_label(self, rule: Rule) -> str:
+        match rule:
+            case FixedDate(date=day):
+                return self.month_day(day)
+            case NthWeekday():
+                return self._nth(rule)
+            case AnyOf(any_of=rules):
+                return " and ".join(self.rule_label(r) for r in rules)
+            case DayRange(start=start, end=end):
+                return f"{self.month_day(start)} to {self.month_day(end)}"
+            case WeekContaining(week_containing=day):
+                return f"the Monday-to-Sunday week in which {self.month_day(day)} falls"
+            case WholeYear():
+                return "the whole year"
+            case WholeSpan():
+                return "the whole period"
+            case Announced(announced=dates):
+                return f"dates announced each year ({len(dates)} known)"
+            case _:
+                assert_never(rule)
+
+    def rule_phrase(self, rule: Rule) -> str:
+        match rule:
+            case FixedDate(date=day):
+                return f"on {self.month_day(day)}"
+            case NthWeekday():
+                return f"on the {self._nth(rule)}"
+            case AnyOf(any_of=rules):
+                return "on " + " and ".join(self.rule_phrase(r).removeprefix("on ") for r in rules)
+            case DayRange(start=start, end=end):
+                first = str(start.day) if start.month == end.month else self.month_day(start)
+                return f"from {first} to {self.month_day(end)}"
+            case WeekContaining(week_containing=day):
+                return f"in the week (Monday to Sunday) that includes {self.month_day(day)}"
+            case WholeYear():
+                return "throughout the year"
+            case WholeSpan():
+                return "throughout the period"
+            case Announced():
+                return "on a date announced each year"
+            case _:
+                assert_never(rule)
+
+    def years_label(self, since: int, until: int | None) -> str:
+        if until == since:
+            return f"in {since}"
+        return f"from {since}" if until is None else f"{since}-{until}"
+
+    def every(self, years: int) -> str:
+        return "" if years == 1 else f"every {years} years"
+
+    def source(self, citation: Citation) -> str:
+        symbol = citation.symbol
+        return f"resolution {symbol}" if "/RES/" in symbol else symbol
+
+    # --- history sentences --------------------------------------------------------------------
+
+    def established(self, body: str, kind: Kind, citation: Citation) -> str:
+        named = self.source(citation)
+        if named == citation.symbol and not citation.symbol.startswith("decision "):
+            adopted = f", adopted {long_date(citation.adopted)}" if citation.adopted else ""
+            how = f"({named}{adopted})"
+        else:
+            adopted = f" of {long_date(citation.adopted)}" if citation.adopted else ""
+            how = f"by {named}{adopted}"
+        # a body whose name starts with an acronym ("UNEP (CMS and AEWA)") takes no article
+        first = body.split(maxsplit=1)[0] if body.split() else body
+        the_body = body if first.isupper() else f"the {body}"
+        return f"{_cap(the_body)} established {self.the_noun(kind)} {how}."
+
+    @staticmethod
+    def _when(span: DateSpan) -> str:
+        return f"in {span.since}" if span.until == span.since else f"since {span.since}"
+
+    @staticmethod
+    def _verb(span: DateSpan) -> str:
+        return "was marked" if span.until == span.since else "has been marked"
+
+    def held_since(self, kind: Kind, span: DateSpan) -> str:
+        when = _cap(self._when(span))
+        return f"{when} {self.the_noun(kind)} {self._verb(span)} {self.how(span)}."
+
+    def held_now(
+        self, kind: Kind, span: DateSpan, first: dt.date | None, citation: Citation
+    ) -> str:
+        thing = self.the_noun(kind)
+        lead = _cap(thing) if first is None else f"First observed on {long_date(first)}, {thing}"
+        when, cited = self._when(span), self.source(citation)
+        return f"{lead} {self._verb(span)} {self.how(span)} {when} ({cited})."
+
+    def held_before(self, since: int, until: int, span: DateSpan, citation: Citation) -> str:
+        years = f"In {since}" if until == since else f"From {since} to {until}"
+        return f"{years} it was marked {self.how(span)} ({self.source(citation)})."
+
+    def covers(self, kind: Kind, span: DateSpan) -> str:
+        thing = _cap(self.the_noun(kind))
+        until = span.until if span.until is not None else span.since
+        if until == span.since:
+            return f"{thing} covers all of {until}."
+        if isinstance(span.rule, WholeSpan):
+            return f"{thing} runs from {span.since} to {until}."
+        return f"{thing} is marked each year from {span.since} to {until}."
+
+    def renamed(self, former: str, until: int, citation: Citation) -> str:
+        return f"Until {until} it was called \u201c{former}\u201d ({self.source(citation)})."
+
+    def present_name_since(self, year: int) -> str:
+        return f"It has had its present name since {year}."
+
+    def moved(self, year: int, moved_to: dt.date, instead: dt.date, citation: Citation) -> str:
+        to, day = self.month_day(moved_to), self.month_day(instead)
+        return f"In {year} it was held on {to} instead of {day} ({self.source(citation)})."
+
+    # --- requests -----------------------------------------------------------------------------
+
+    def check_facts(self, reason: str | None) -> str:
+        ask = "check this observance's facts before publishing"
+        return f"{ask}: {reason}" if reason else ask
+
+    def confirm_first_year(self, year: int) -> str:
+        return f"confirm the first year ({year}) before quoting the edition number"
+
+    def missing_name(self, name_en: str) -> str:
+        return f"the official English name of \u201c{name_en}\u201d"
+
+    def holder_of(self, title: str) -> str:
+        return f"the {title}"

@@ -1,0 +1,127 @@
+"""The context a statement template sees (reference: docs/drafts.md): every fact about an
+occurrence, its observance and the organization, already worded in the draft's language by
+`words`. Pure: `today` is an argument."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from observances.drafts.history import history
+from observances.occurrences import Occurrence
+from observances.profile import Person, Profile, Program
+from observances.registry.models import Citation, Observance
+from observances.words import Wording, for_language, todo
+
+
+def build_context(
+    occurrence: Occurrence, profile: Profile, *, language: str, today: dt.date
+) -> dict[str, Any]:
+    words = for_language(language)
+    obs = occurrence.observance
+    past = history(obs, occurrence.year, language)
+    notices = []
+    if not obs.verified:
+        notices.append(todo(words.check_facts(obs.reason)))
+    if obs.first_year_basis == "inferred" and occurrence.edition:
+        # the ordinal in the draft depends on a first year no source states
+        notices.append(todo(words.confirm_first_year(obs.first_year)))
+    return {
+        "language": language,
+        "today": words.long_date(today),
+        "todo": todo,
+        "notices": notices,
+        "org": _org(profile, words),
+        "observance": _observance(obs, occurrence.year, words),
+        "occurrence": _occurrence(occurrence, words, today),
+        "history": {
+            "sentences": list(past.sentences),
+            "text": past.text,
+            "established_by": _citation(past.established_by, words),
+            "first_observed": words.long_date(past.first_observed) if past.first_observed else None,
+            "changes": [_citation(c, words) for c in past.changes],
+        },
+        "programs": [_program(p, words) for p in profile.programs_for(obs)],
+    }
+
+
+def _observance(obs: Observance, year: int, words: Wording) -> dict[str, Any]:
+    name_en = obs.name_in(year)
+    name = obs.name_for(words.language, year) or todo(words.missing_name(name_en))
+    return {
+        "id": obs.id,
+        "name": name,
+        "the_name": words.the_name(name),
+        "name_en": name_en,
+        "short_name": obs.short_name,
+        "kind": obs.kind.value,
+        "noun": words.noun(obs.kind).word,
+        "the_noun": words.the_noun(obs.kind),
+        "body": obs.body,
+        "url": obs.url,
+        "tags": list(obs.tags),
+        "verified": obs.verified,
+        "reason": obs.reason,
+        "notes": obs.notes,
+        "citations": [_citation(c, words) for c in obs.citations],
+        "former_names": [{"name": f.name, "until": f.until} for f in obs.former_names],
+    }
+
+
+def _citation(citation: Citation, words: Wording) -> dict[str, Any]:
+    return {
+        "symbol": citation.symbol,
+        "source": words.source(citation),
+        "adopted": words.long_date(citation.adopted) if citation.adopted else None,
+        "url": citation.url,
+        "note": citation.note,
+    }
+
+
+def _occurrence(occ: Occurrence, words: Wording, today: dt.date) -> dict[str, Any]:
+    one_day = occ.start == occ.end
+    dates = words.date_range(occ.start, occ.end)
+    day = words.weekday(occ.start)
+    return {
+        "start": words.long_date(occ.start),
+        "end": words.long_date(occ.end),
+        "start_iso": occ.start.isoformat(),
+        "end_iso": occ.end.isoformat(),
+        "dates": dates,
+        "weekday": day,
+        "end_weekday": words.weekday(occ.end),
+        "when": words.dated(day, dates) if one_day else dates,
+        "one_day": one_day,
+        "year": occ.year,
+        "edition": occ.edition,
+        "edition_ordinal": words.ordinal(occ.edition, occ.kind) if occ.edition else None,
+        "days_until": (occ.start - today).days,
+    }
+
+
+def _person(person: Person, words: Wording) -> dict[str, Any]:
+    # a quote is attributed to a name only when the profile gives one; never a made-up name
+    quote_by = f"{person.name}, {person.title}" if person.name else words.holder_of(person.title)
+    return {"title": person.title, "name": person.name, "quote_by": quote_by}
+
+
+def _program(program: Program, words: Wording) -> dict[str, Any]:
+    return {
+        "id": program.id,
+        "name": program.name,
+        "region": program.region,
+        "language": program.language,
+        "summary": program.summary,
+        "lead": _person(program.lead, words),
+    }
+
+
+def _org(profile: Profile, words: Wording) -> dict[str, Any]:
+    return {
+        "name": profile.name,
+        "short_name": profile.short_name,
+        "about": " ".join(profile.about.split()) if profile.about else None,
+        "leader": _person(profile.leader, words) if profile.leader else None,
+        "programs": [_program(p, words) for p in profile.programs],
+        "language": profile.language,
+    }

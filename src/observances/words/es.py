@@ -1,0 +1,234 @@
+"""Spanish, in the words the UN's Spanish pages use ("Decenio", not "Década"); dates, month
+and weekday names from Babel (CLDR)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import assert_never
+
+from babel.dates import format_date, format_skeleton, get_day_names, get_month_names
+
+from observances.registry.models import Citation, DateSpan, Kind
+from observances.registry.rules import (
+    MONTHS,
+    WEEKDAYS,
+    Announced,
+    AnyOf,
+    DayRange,
+    FixedDate,
+    MonthDay,
+    NthWeekday,
+    Rule,
+    WeekContaining,
+    WholeSpan,
+    WholeYear,
+)
+from observances.words.base import PLACEHOLDER, Noun, Wording, as_date, todo
+
+LOCALE = "es"
+
+_NOUNS = {
+    Kind.DAY: Noun("Día"),
+    Kind.WEEK: Noun("Semana", feminine=True),
+    Kind.MONTH: Noun("Mes"),
+    Kind.YEAR: Noun("Año"),
+    Kind.DECADE: Noun("Decenio"),
+    Kind.PERIOD: Noun("Período"),
+}
+_ARTICLES = {noun.word: "la" if noun.feminine else "el" for noun in _NOUNS.values()}
+_NTH = {"first": "primer", "second": "segundo", "third": "tercer", "fourth": "cuarto"}
+_BODIES = {"General Assembly": "la Asamblea General"}
+"""Bodies whose Spanish name is known; any other makes the sentence impersonal."""
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+class Spanish(Wording):
+    language = "es"
+
+    # --- dates --------------------------------------------------------------------------------
+
+    def long_date(self, day: dt.date) -> str:
+        return format_date(day, format="long", locale=LOCALE)
+
+    def month_day(self, day: MonthDay | dt.date) -> str:
+        return format_skeleton("MMMMd", as_date(day), locale=LOCALE)
+
+    def weekday(self, day: dt.date) -> str:
+        return format_date(day, format="EEEE", locale=LOCALE)
+
+    def dated(self, weekday: str, dates: str) -> str:
+        return f"{weekday}, {dates}"
+
+    def short_range(self, start: dt.date, end: dt.date) -> str:
+        def short(day: dt.date) -> str:
+            return format_date(day, format="EEE d MMM y", locale=LOCALE)
+
+        return short(start) if start == end else f"{short(start)} - {short(end)}"
+
+    # --- numbers and nouns --------------------------------------------------------------------
+
+    def ordinal(self, n: int, kind: Kind = Kind.DAY) -> str:
+        """ "24.º", or "24.ª" agreeing with a feminine noun (RAE style)."""
+        return f"{n}.ª" if _NOUNS[kind].feminine else f"{n}.º"
+
+    def noun(self, kind: Kind) -> Noun:
+        return _NOUNS[kind]
+
+    def the_noun(self, kind: Kind) -> str:
+        noun = _NOUNS[kind]
+        return f"{_ARTICLES[noun.word]} {noun.word}"
+
+    def the_name(self, name: str) -> str:
+        if PLACEHOLDER.fullmatch(name):
+            return name
+        first = name.split(maxsplit=1)[0] if name.split() else ""
+        return f"{_ARTICLES[first]} {name}" if first in _ARTICLES else name
+
+    # --- rules and sources --------------------------------------------------------------------
+
+    def _nth(self, rule: NthWeekday) -> str:
+        month = get_month_names("wide", locale=LOCALE)[MONTHS.index(rule.month) + 1]
+        day = get_day_names("wide", locale=LOCALE)[WEEKDAYS.index(rule.weekday)]
+        nth = "último" if rule.nth == "last" else _NTH[rule.nth]
+        return f"{nth} {day} de {month}"
+
+    def rule_label(self, rule: Rule) -> str:
+        match rule:
+            case FixedDate(date=day):
+                return self.month_day(day)
+            case NthWeekday():
+                return self._nth(rule)
+            case AnyOf(any_of=rules):
+                return " y ".join(self.rule_label(r) for r in rules)
+            case DayRange(start=start, end=end):
+                return f"{self.month_day(start)} a {self.month_day(end)}"
+            case WeekContaining(week_containing=day):
+                return f"la semana de lunes a domingo en la que cae el {self.month_day(day)}"
+            case WholeYear():
+                return "todo el año"
+            case WholeSpan():
+                return "todo el período"
+            case Announced(announced=dates):
+                return f"fechas que se anuncian cada año ({len(dates)} conocidas)"
+            case _:
+                assert_never(rule)
+
+    def rule_phrase(self, rule: Rule) -> str:
+        match rule:
+            case FixedDate(date=day):
+                return f"el {self.month_day(day)}"
+            case NthWeekday():
+                return f"el {self._nth(rule)}"
+            case AnyOf(any_of=rules):
+                return " y ".join(self.rule_phrase(r) for r in rules)
+            case DayRange(start=start, end=end):
+                first = str(start.day) if start.month == end.month else self.month_day(start)
+                return f"del {first} al {self.month_day(end)}"
+            case WeekContaining(week_containing=day):
+                return f"en la semana (de lunes a domingo) que incluye el {self.month_day(day)}"
+            case WholeYear():
+                return "durante todo el año"
+            case WholeSpan():
+                return "durante todo el período"
+            case Announced():
+                return "en una fecha que se anuncia cada año"
+            case _:
+                assert_never(rule)
+
+    def years_label(self, since: int, until: int | None) -> str:
+        if until == since:
+            return f"en {since}"
+        return f"desde {since}" if until is None else f"{since}-{until}"
+
+    def every(self, years: int) -> str:
+        return "" if years == 1 else f"cada {years} años"
+
+    def source(self, citation: Citation) -> str:
+        symbol = citation.symbol
+        if "/RES/" in symbol:
+            return f"resolución {symbol}"
+        if symbol.startswith("decision "):
+            return f"decisión {symbol.removeprefix('decision ')}"
+        return symbol
+
+    # --- history sentences --------------------------------------------------------------------
+
+    def established(self, body: str, kind: Kind, citation: Citation) -> str:
+        named = self.source(citation)
+        adopted = f", de {self.long_date(citation.adopted)}" if citation.adopted else ""
+        how = f"({named}{adopted})" if named == citation.symbol else f"mediante la {named}{adopted}"
+        thing = self.the_noun(kind)
+        the_body = _BODIES.get(body)
+        if the_body is None:
+            return f"{_cap(thing)} se estableció {how}."
+        return f"{_cap(the_body)} estableció {thing} {how}."
+
+    @staticmethod
+    def _when(span: DateSpan) -> str:
+        return f"en {span.since}" if span.until == span.since else f"desde {span.since}"
+
+    @staticmethod
+    def _verb(span: DateSpan) -> str:
+        return "se celebró" if span.until == span.since else "se celebra"
+
+    def held_since(self, kind: Kind, span: DateSpan) -> str:
+        when = _cap(self._when(span))
+        return f"{when}, {self.the_noun(kind)} {self._verb(span)} {self.how(span)}."
+
+    def held_now(
+        self, kind: Kind, span: DateSpan, first: dt.date | None, citation: Citation
+    ) -> str:
+        thing = self.the_noun(kind)
+        if first is None:
+            lead = _cap(thing)
+        else:
+            done = "Celebrada" if _NOUNS[kind].feminine else "Celebrado"
+            lead = f"{done} por primera vez el {self.long_date(first)}, {thing}"
+        when, cited = self._when(span), self.source(citation)
+        return f"{lead} {self._verb(span)} {self.how(span)} {when} ({cited})."
+
+    def held_before(self, since: int, until: int, span: DateSpan, citation: Citation) -> str:
+        years = f"En {since}" if until == since else f"De {since} a {until}"
+        return f"{years} se celebró {self.how(span)} ({self.source(citation)})."
+
+    def covers(self, kind: Kind, span: DateSpan) -> str:
+        thing = _cap(self.the_noun(kind))
+        until = span.until if span.until is not None else span.since
+        if until == span.since:
+            return f"{thing} abarca todo el año {until}."
+        if isinstance(span.rule, WholeSpan):
+            return f"{thing} abarca de {span.since} a {until}."
+        return f"{thing} se celebra cada año de {span.since} a {until}."
+
+    def renamed(self, former: str, until: int, citation: Citation) -> str:
+        # no source gives a former name in Spanish: ask, never translate
+        name = todo(self.missing_name(former))
+        return f"Hasta {until} se llamó {name} ({self.source(citation)})."
+
+    def present_name_since(self, year: int) -> str:
+        return f"Lleva su nombre actual desde {year}."
+
+    def moved(self, year: int, moved_to: dt.date, instead: dt.date, citation: Citation) -> str:
+        to, day = self.month_day(moved_to), self.month_day(instead)
+        return f"En {year} se celebró el {to} en lugar del {day} ({self.source(citation)})."
+
+    # --- requests -----------------------------------------------------------------------------
+
+    def check_facts(self, reason: str | None) -> str:
+        ask = "verificar los datos de esta observancia antes de publicar"
+        return f"{ask}: {reason}" if reason else ask
+
+    def confirm_first_year(self, year: int) -> str:
+        return (
+            f"confirmar el año de la primera celebración ({year}) antes de citar el número "
+            "de edición"
+        )
+
+    def missing_name(self, name_en: str) -> str:
+        return f"nombre oficial en español de «{name_en}»"
+
+    def holder_of(self, title: str) -> str:
+        return f"quien ocupa el cargo «{title}»"
