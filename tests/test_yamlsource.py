@@ -49,10 +49,22 @@ def test_fast_reader_declines_what_only_the_located_reader_may_judge(text: str) 
 
 
 @pytest.mark.parametrize(
-    "text", ["a: 'no'\n", 'a: "12:09"\n', "a: nothing\nb: 'on'\n", "a: 2004-12-19\nb: ~\n"]
+    "text", ["a: nothing\nb: 'onward'\n", "a: 2004-12-19\nb: ~\n", "a: '12-09'\nb: 2012\n"]
 )
 def test_fast_reader_answers_for_plain_files(text: str) -> None:
     assert fast_load(text) is not None
+
+
+@pytest.mark.parametrize("text", ["a: 'no'\n", 'a: "12:09"\n', "a: nothing\nb: 'on'\n"])
+def test_quoted_text_that_yaml_1_1_would_retype_is_judged_by_the_located_reader(
+    text: str,
+) -> None:
+    # after parsing, a quoted 'no' and a plain no are the same text: the exact reader, which
+    # sees the quotes, decides, and accepts the quoted form as the author's text
+    assert fast_load(text) is None
+    doc = parse(text, "f.yaml")
+    assert doc.problems == []
+    assert all(isinstance(value, str) for value in doc.data.values())
 
 
 def test_located_reader_keeps_text_and_lines() -> None:

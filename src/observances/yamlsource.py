@@ -76,23 +76,22 @@ def format_path(path: Path) -> str:
     return out
 
 
-# Plain scalars that YAML 1.1 and YAML 1.2 readers disagree on. A match only sends the file
-# down the exact path, which decides; so matching too much costs time, never correctness.
-_AMBIGUOUS = re.compile(
-    r"(?:^[ \t]*(?:-[ \t]+)?|:[ \t]+|[\[{,][ \t]*)"  # where a plain scalar can start
-    r"(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
-    r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+)"
-    r"[ \t]*(?:$|[,\]}#]|:(?:[ \t]|$))",  # where it ends
-    re.MULTILINE,
+# Text that a YAML 1.1 reader would turn into a boolean or a base-60 number when written as a
+# plain scalar. yaml-rs (YAML 1.2) returns it as text either way, so a match only sends the file
+# down the exact path, which knows whether it was quoted and decides: matching a quoted value
+# costs time, never correctness.
+_YAML11_WORDS = frozenset(
+    spelling
+    for word in ("yes", "no", "true", "false", "on", "off")
+    for spelling in (word, word.capitalize(), word.upper())
 )
+_BASE60 = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+")
 
 
 def fast_load(text: str) -> Any | None:
     """The file's values, or None when only the exact reader may judge it."""
     import yaml_rs
 
-    if _AMBIGUOUS.search(text):
-        return None
     try:
         data = yaml_rs.loads(text)
     except (yaml_rs.YAMLDecodeError, ValueError, TypeError):
@@ -101,16 +100,20 @@ def fast_load(text: str) -> Any | None:
 
 
 def _plain(value: Any) -> bool:
-    """True when every value is text, a whole number, a date, null, or a container of those."""
+    """True when every value is text, a whole number, a date, null, or a container of those,
+    and no text is one that YAML 1.1 would read as something else."""
     stack = [value]
     while stack:
         item = stack.pop()
-        if isinstance(item, dict):
+        if isinstance(item, str):
+            if item in _YAML11_WORDS or (item[:1].isdigit() and _BASE60.fullmatch(item)):
+                return False
+        elif isinstance(item, dict):
             stack.extend(item.keys())
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
-        elif isinstance(item, bool) or not isinstance(item, (str, int, dt.date, type(None))):
+        elif isinstance(item, bool) or not isinstance(item, (int, dt.date, type(None))):
             return False
     return True
 
