@@ -55,6 +55,23 @@ def test_a_run_across_new_year_belongs_to_the_year_it_starts(registry: Registry)
     assert starts(registry, "new-year", 2019) == []
 
 
+@pytest.mark.parametrize("year", range(2020, 2035))
+def test_a_week_of_an_early_january_date_is_found_from_late_december(year: int) -> None:
+    from observances.registry import loads
+
+    text = (REGISTRIES / "valid_every_rule.yaml").read_text(encoding="utf-8")
+    week = loads(text.replace('week_containing: "11-11"', 'week_containing: "01-01"')).get(
+        "week-of"
+    )
+    ((start, end),) = [(o.start, o.end) for o in occurrences_in_year(week, year + 1)]
+    assert start <= D(year + 1, 1, 1) <= end
+    # every window that holds its first day finds it, whichever year the window ends in
+    for first, last in ((D(year, 12, 1), D(year, 12, 31)), (start, start), (start, end)):
+        expected = [(start, year + 1)] if first <= start <= last else []
+        assert [(o.start, o.year) for o in occurrences((week,), first, last)] == expected
+    assert start.year == year or start == D(year + 1, 1, 1)
+
+
 def test_monday_to_sunday_week_containing_a_date(registry: Registry) -> None:
     assert starts(registry, "week-of", 2026) == [(D(2026, 11, 9), D(2026, 11, 15))]
     assert starts(registry, "week-of", 2025) == [(D(2025, 11, 10), D(2025, 11, 16))]

@@ -66,11 +66,14 @@ def occurrences(
     observances: Iterable[Observance], start: dt.date, end: dt.date
 ) -> list[Occurrence]:
     """Occurrences that start between `start` and `end` inclusive, by start date, then id."""
+    # An occurrence starts in its own year, except the Monday-to-Sunday week of a date early in
+    # January, which can start from 26 December of the year before: the next year is looked
+    # at only when the window reaches that far.
+    last = end.year + 1 if (end.month, end.day) >= (12, 26) else end.year
     found = [
         occ
         for obs in observances
-        # a week containing 1 January can start in the previous year
-        for year in range(max(start.year - 1, obs.first_year), end.year + 1)
+        for year in range(max(start.year, obs.first_year), last + 1)
         for occ in occurrences_in_year(obs, year)
         if start <= occ.start <= end
     ]

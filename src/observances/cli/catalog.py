@@ -10,12 +10,19 @@ import click
 from observances import defaults
 from observances.cli.options import date_option, json_option, load_registry, registry_option
 from observances.cli.output import echo_json, table
-from observances.words import for_language
 
 if TYPE_CHECKING:
     from observances.registry import Observance
+    from observances.words import Wording
 
-_WORDS = for_language("en")  # the command line prints English
+
+def _english() -> Wording:
+    """The command line prints English; loaded only by commands that print words (JSON
+    output has none), to keep start-up short."""
+    from observances.words import for_language
+
+    return for_language("en")
+
 
 KINDS = ("day", "week", "month", "year", "decade", "period")
 
@@ -88,7 +95,7 @@ def show(observance_id: str, registry_path: str | None, as_json: bool) -> None:
 
         data = TypeAdapter(type(obs)).dump_python(obs, mode="json", exclude_none=True)
         for span, dumped in zip(obs.dates, data["dates"], strict=True):
-            dumped["description"] = _WORDS.span_label(span)
+            dumped["description"] = _english().span_label(span)
         echo_json(data)
         return
     _print_observance(obs)
@@ -96,6 +103,7 @@ def show(observance_id: str, registry_path: str | None, as_json: bool) -> None:
 
 def _print_observance(obs: Observance) -> None:
     """The human form of `show`: a heading, then names, dates, citations and notes."""
+    words = _english()
     out = click.echo
     out(click.style(obs.name, bold=True) + (f" ({obs.short_name})" if obs.short_name else ""))
     out(f"  id: {obs.id}    kind: {obs.kind.value}    proclaimed by: {obs.body}")
@@ -115,7 +123,7 @@ def _print_observance(obs: Observance) -> None:
     _print_dates(obs)
     out("\nCitations")
     for citation in obs.citations:
-        adopted = f", adopted {_WORDS.long_date(citation.adopted)}" if citation.adopted else ""
+        adopted = f", adopted {words.long_date(citation.adopted)}" if citation.adopted else ""
         out(f"  {citation.symbol}{adopted}" + (f"  {citation.url}" if citation.url else ""))
         if citation.note:
             out(f"    {citation.note}")
@@ -124,13 +132,14 @@ def _print_observance(obs: Observance) -> None:
 
 
 def _print_dates(obs: Observance) -> None:
+    words = _english()
     out = click.echo
     out("\nDates")
     if obs.first_year_basis != "stated":
         why = {"inferred": "inferred, not stated by a source", "unknown": "a placeholder"}
         out(click.style(f"  first year {obs.first_year}: {why[obs.first_year_basis]}", fg="yellow"))
     for span in obs.dates:
-        out(f"  {_WORDS.span_label(span)}  [{span.cite}]" + (f"  {span.note}" if span.note else ""))
+        out(f"  {words.span_label(span)}  [{span.cite}]" + (f"  {span.note}" if span.note else ""))
     for move in obs.moves:
         out(f"  in {move.date.year}: moved from {move.date} to {move.moved_to}  [{move.cite}]")
 
@@ -167,6 +176,7 @@ def upcoming(
     if as_json:
         echo_json([occ.as_json() for occ in found])
         return
+    words = _english()
     if not found:
         click.echo(f"No observances from {start} to {end}.")
         return
@@ -174,10 +184,10 @@ def upcoming(
         ("DATE", "OBSERVANCE", "KIND", "EDITION", "SOURCE"),
         [
             (
-                _WORDS.short_range(occ.start, occ.end),
+                words.short_range(occ.start, occ.end),
                 occ.name + ("" if occ.observance.verified else " (unverified)"),
                 occ.kind.value,
-                _WORDS.ordinal(occ.edition) if occ.edition else "",
+                words.ordinal(occ.edition) if occ.edition else "",
                 occ.citation.symbol,
             )
             for occ in found
