@@ -1,4 +1,4 @@
-"""The context a statement template sees (reference: docs/drafts.md): every fact about an
+"""The context a statement template sees (reference: the README, "Variables"): every fact about an
 occurrence, its observance and the organization, already worded in the draft's language by
 `words`. Pure: `today` is an argument."""
 
