@@ -33,8 +33,11 @@ _CODE = FilePath(__file__).parent
 
 def load(path: str | os.PathLike[str]) -> Registry:
     """Load and validate the registry at `path`; raise RegistryError listing every problem."""
+    from observances.yamlsource import MAX_BYTES, decode
+
     try:
-        data = FilePath(path).read_bytes()
+        with FilePath(path).open("rb") as file:
+            data = file.read(MAX_BYTES + 1)  # one byte more tells a file over the limit
     except FileNotFoundError:
         message = "no such file; pass --registry PATH or set OBSERVANCES_REGISTRY"
         raise RegistryError([Problem(str(path), None, "", message)]) from None
@@ -46,10 +49,9 @@ def load(path: str | os.PathLike[str]) -> Registry:
     registry = _read_cache(cache, key) if cache else None
     if registry is not None:
         return registry
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise RegistryError([Problem(str(path), None, "", f"not UTF-8 text: {exc}")]) from None
+    text, problems = decode(data, str(path))
+    if text is None:
+        raise RegistryError(problems)
     registry = loads(text, str(path))
     if cache is not None:
         _write_atomically(cache, pickle.dumps((key, registry), protocol=pickle.HIGHEST_PROTOCOL))
@@ -58,8 +60,11 @@ def load(path: str | os.PathLike[str]) -> Registry:
 
 def loads(text: str, file: str = "observances.yaml") -> Registry:
     """Validate registry YAML text; `file` names it in problems."""
-    from observances.yamlsource import fast_load
+    from observances.yamlsource import check_text, fast_load
 
+    problems = check_text(text, file)
+    if problems:
+        raise RegistryError(problems)
     data = fast_load(text)
     if data is not None:
         registry, findings = _validate(data)

@@ -1,0 +1,200 @@
+"""Hostile registries and profiles through the CLI: every one ends in `FILE:LINE: message` and
+exit 2, within a time limit, never a traceback, a hang, or a silently shortened registry."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from observances.cli import main
+
+DATA = Path(__file__).parent / "data"
+HOSTILE = DATA / "hostile"
+SMALL = DATA / "registries" / "valid_every_rule.yaml"
+LIMIT = 4 * 1024 * 1024
+"""The largest registry or profile read (yamlsource.MAX_BYTES)."""
+SECONDS = 5.0
+"""The longest any hostile file may take: an alias bomb used to take minutes and 3 GB."""
+
+
+def expectations() -> list[tuple[str, int, str]]:
+    found = []
+    for row in (HOSTILE / "expected.txt").read_text(encoding="utf-8").splitlines():
+        if row and not row.startswith("#"):
+            name, _, expected = row.partition("\t")
+            line, _, message = expected.partition(": ")
+            found.append((name, int(line), message))
+    return found
+
+
+def observances(*args: str) -> tuple[int, str, str]:
+    """The CLI's entry point in this process, with its one error handler; an exception that
+    escapes it (a traceback, for a user) fails the test."""
+    out, err = io.StringIO(), io.StringIO()
+    with (
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+        pytest.raises(SystemExit) as exited,
+    ):
+        main(list(args))
+    return int(exited.value.code or 0), out.getvalue(), err.getvalue()
+
+
+def command_for(path: Path) -> tuple[str, ...]:
+    if path.parent.name == "profiles":
+        return ("plan", "--registry", str(SMALL), "--profile", str(path))
+    return ("validate", "--registry", str(path))
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "message"), expectations(), ids=[e[0] for e in expectations()]
+)
+def test_each_hostile_file_is_one_located_problem_and_exit_2(
+    name: str, line: int, message: str
+) -> None:
+    path = HOSTILE / name
+    started = time.monotonic()
+    code, out, err = observances(*command_for(path))
+    assert time.monotonic() - started < SECONDS
+    assert code == 2, (out, err)
+    problems = err.splitlines()[:-1]  # the last line counts them
+    assert f"{path}:{line}: {message}" in problems, err
+    assert all(p.startswith(f"{path}:") for p in problems), err
+
+
+def test_every_hostile_file_has_an_expectation() -> None:
+    files = {p.relative_to(HOSTILE).as_posix() for p in HOSTILE.glob("*/*.yaml")}
+    assert files == {name for name, _, _ in expectations()}
+
+
+def test_a_nul_byte_no_longer_cuts_the_registry_short() -> None:
+    """Everything before the NUL is a valid registry of one observance: yaml-rs stopped there
+    and `validate` said "no problems found"."""
+    text = (HOSTILE / "registries" / "nul_byte.yaml").read_text(encoding="utf-8")
+    before = text.partition("\x00")[0]
+    assert "\n  - id: fixed\n" in before
+    assert "id: nth" not in before
+
+
+@pytest.mark.parametrize("kind", ["registries", "profiles"])
+def test_a_file_over_the_size_limit_is_refused_unread(kind: str, tmp_path: Path) -> None:
+    path = tmp_path / kind / "huge.yaml"
+    path.parent.mkdir()
+    path.write_bytes(b"# padding\n" * (LIMIT // 10 + 1))
+    code, _, err = observances(*command_for(path))
+    assert code == 2
+    assert err.startswith(f"{path}: too large (4.0 MiB); the limit is 4 MiB\n"), err
+
+
+def test_many_control_characters_are_listed_with_a_bound(tmp_path: Path) -> None:
+    path = tmp_path / "registries" / "many.yaml"
+    path.parent.mkdir()
+    path.write_text("revision: 2026-01-15\n" + "a: \x07\n" * 100, encoding="utf-8")
+    code, _, err = observances(*command_for(path))
+    assert code == 2
+    lines = err.splitlines()
+    assert lines[0] == f"{path}:2: a control character (U+0007) is not allowed in YAML; remove it"
+    assert lines[-2] == f"{path}:22: more lines hold control characters"
+    assert len(lines) == 22
+
+
+# --- fuzzing: random bytes and random YAML -----------------------------------------------------
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(min_value=10**17, max_value=10**60),
+    st.floats(),
+    st.dates(),
+    st.text(max_size=20),
+)
+values = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(st.text(max_size=8), children, max_size=4),
+    ),
+    max_leaves=30,
+)
+fragments = st.sampled_from(
+    [
+        "&a ",
+        "*a",
+        "\x00",
+        "\x1b",
+        "\ufeff",
+        "[" * 50,
+        "]",
+        "9" * 5000,
+        "---\n",
+        "...\n",
+        "? ",
+        "!!python/object:os.system ",
+        "!!binary ",
+        "{",
+        "'",
+        '"',
+        ": ",
+        "\n  - ",
+        "<<: *a\n",
+    ]
+)
+
+
+@st.composite
+def yaml_texts(draw: st.DrawFn) -> str:
+    """A valid registry with random edits, or random data dumped as YAML with random insertions."""
+    if draw(st.booleans()):
+        text = SMALL.read_text(encoding="utf-8")
+    else:
+        text = yaml.safe_dump(
+            draw(values), allow_unicode=True, default_flow_style=draw(st.booleans())
+        )
+    for _ in range(draw(st.integers(0, 4))):
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + draw(st.one_of(fragments, st.text(max_size=10))) + text[at:]
+    return text
+
+
+def check_one(tmp_path: Path, kind: str, data: bytes) -> None:
+    path = tmp_path / kind / "fuzz.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(data)
+    started = time.monotonic()
+    code, _, err = observances(*command_for(path))
+    assert time.monotonic() - started < SECONDS
+    assert code in (0, 2), err
+    if code == 2:
+        problems = err.splitlines()[:-1]
+        assert problems, err
+        assert all(p.startswith(f"{path}") for p in problems), err
+
+
+FUZZ = settings(
+    max_examples=150,
+    deadline=dt.timedelta(seconds=SECONDS),
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@FUZZ
+@given(data=st.binary(max_size=2000), kind=st.sampled_from(["registries", "profiles"]))
+def test_random_bytes_give_exit_2_with_a_message(tmp_path: Path, data: bytes, kind: str) -> None:
+    check_one(tmp_path, kind, data)
+
+
+@FUZZ
+@given(text=yaml_texts(), kind=st.sampled_from(["registries", "profiles"]))
+def test_random_yaml_gives_success_or_exit_2_with_a_message(
+    tmp_path: Path, text: str, kind: str
+) -> None:
+    check_one(tmp_path, kind, text.encode("utf-8", "surrogatepass"))
