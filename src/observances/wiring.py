@@ -77,7 +77,8 @@ def run(settings: Settings, *, use_lock: bool = True) -> None:
     def templates_health() -> HealthCheck:
         # a bad template edit degrades, it does not stop: the last good set is in use
         problems = templates.problems
-        return HealthCheck("templates", True, problems[-1].message if problems else "")
+        detail = "; ".join(p.message for p in problems)
+        return HealthCheck("templates", True, detail, degraded=bool(problems))
 
     app = create_app(
         files,
