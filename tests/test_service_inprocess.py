@@ -140,11 +140,11 @@ def test_the_lock_names_the_process_that_holds_it(tmp_path: Path) -> None:
 def test_a_bad_registry_edit_keeps_the_last_good_one(tmp_path: Path) -> None:
     from service_kit import PROFILE_YAML, REGISTRY_YAML
 
-    from observances.reloading import LiveState
+    from observances.web.state import live_files
 
     (tmp_path / "r.yaml").write_text(REGISTRY_YAML, encoding="utf-8")
     (tmp_path / "p.yaml").write_text(PROFILE_YAML, encoding="utf-8")
-    files = LiveState(tmp_path / "r.yaml", tmp_path / "p.yaml")
+    files = live_files(tmp_path / "r.yaml", tmp_path / "p.yaml", now=FakeClock(at("2027-09-04")))
     good = files.current().registry
     (tmp_path / "r.yaml").write_text(REGISTRY_YAML + "  - id: [broken\n", encoding="utf-8")
     files.refresh()

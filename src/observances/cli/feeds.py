@@ -71,16 +71,12 @@ def serve(
 ) -> None:
     """Serve the feeds, the index page and /healthz over HTTP, reloading the registry when it
     changes (one process, one worker)."""
-    import uvicorn
-
-    from observances.reloading import LiveState
-    from observances.web.app import create_app
+    from observances import wiring
 
     settings = settings_with(registry_path, profile_path, host=host, port=port)
-    live = LiveState(settings.registry, settings.profile, settings.feeds)
-    app = create_app(live, settings)
+    app = wiring.web_app(settings, wiring.live_files(settings))  # a bad registry stops here
     click.echo(f"Serving the feeds at http://{settings.host}:{settings.port}/", err=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, workers=1, log_level="info")
+    wiring.serve(settings, app)
 
 
 COMMANDS = (feed, serve)
