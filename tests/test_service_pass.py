@@ -26,12 +26,13 @@ from service_kit import (
 from observances.delivery.mail import DryRunTransport, SmtpTransport, Transport
 from observances.delivery.outbox import Outbox, Status
 from observances.delivery.planner import SendKey
-from observances.delivery.sending import PassReport, Renderer, outbox_for, send_due
+from observances.delivery.sending import PassReport, Renderer, send_due
 from observances.occurrences import Occurrence
 from observances.profile import Profile
 from observances.registry import loads
 from observances.registry.models import Registry
 from observances.settings import Settings
+from observances.wiring import mail_routing, outbox_for, schedule_for
 
 SSC = "south-south-cooperation"
 
@@ -52,7 +53,8 @@ class World:
             outbox=self.outbox,
             registry=self.registry,
             profile=self.profile,
-            settings=self.settings,
+            schedule=schedule_for(self.settings),
+            routing=mail_routing(self.settings),
             renderer=renderer,
             transport=transport,
             clock=self.clock,

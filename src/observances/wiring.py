@@ -21,16 +21,20 @@ import signal
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from observances import clock
+from observances.delivery.planner import Schedule
 from observances.reloading import Live
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
     from observances.calendar.feedset import Feed, FeedOptions
-    from observances.delivery.sending import Renderer
+    from observances.delivery.mail import Transport
+    from observances.delivery.outbox import Outbox
+    from observances.delivery.sending import MailRouting, PassReport, Renderer
+    from observances.delivery.ticker import InstanceLock, Provider, Service, Timing
     from observances.drafts.templates import TemplateSet
     from observances.profile import Profile
     from observances.registry.models import Registry
@@ -43,11 +47,16 @@ log = logging.getLogger(__name__)
 Now = Callable[[], dt.datetime]
 
 
+def schedule_for(settings: Settings) -> Schedule:
+    return Schedule(settings.zone, settings.send_time)
+
+
 def local_today(settings: Settings, now: Now = clock.now) -> Callable[[], dt.date]:
     """Today in the configured time zone: the one "today" of the index page, the feed window,
-    the drafts' "days until" and the service's plan (never the process's own zone)."""
-    zone = settings.zone
-    return lambda: now().astimezone(zone).date()
+    the drafts' "days until" and the service's plan (`Schedule.date_at`, never the process's
+    own zone)."""
+    schedule = schedule_for(settings)
+    return lambda: schedule.date_at(now())
 
 
 # --- the feeds and the web app -----------------------------------------------------------------
@@ -128,45 +137,163 @@ def live_templates(directory: Path, now: Now = clock.now) -> Live[TemplateSet]:
 
 
 def draft_renderer(
-    profile: Callable[[], Profile], templates: Callable[[], TemplateSet], settings: Settings
+    profile: Callable[[], Profile],
+    templates: Callable[[], TemplateSet],
+    today: Callable[[], dt.date],
 ) -> Renderer:
-    """The service's renderer: the statement draft, in the profile's language, as of today
-    in the configured time zone. `profile` and `templates` are read at each call, so that
-    an edit is picked up by the next draft."""
+    """The service's renderer: the statement draft, in the profile's language, as of `today`
+    (`local_today`, on the service's clock). `profile` and `templates` are read at each call,
+    so that an edit is picked up by the next draft."""
     from observances.drafts.render import Draft, render
     from observances.occurrences import Occurrence
 
     def renderer(occurrence: Occurrence, lead_days: int) -> Draft:
-        today = clock.now().astimezone(settings.zone).date()
-        return render(occurrence, profile(), templates(), today=today)
+        return render(occurrence, profile(), templates(), today=today())
 
     return renderer
+
+
+def transport_for(settings: Settings, *, dry_run: bool | None = None) -> Transport:
+    """Dry run if asked; SMTP when a host is set; otherwise the Maildir under data_dir."""
+    from observances.delivery.mail import DryRunTransport, MaildirTransport, SmtpTransport
+
+    if settings.dry_run if dry_run is None else dry_run:
+        return DryRunTransport()
+    if settings.smtp_host:
+        password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+        return SmtpTransport(
+            settings.smtp_host,
+            settings.effective_smtp_port,
+            security=settings.smtp_security,
+            username=settings.smtp_username,
+            password=password,
+            timeout=settings.smtp_timeout,
+        )
+    return MaildirTransport(settings.data_dir / "maildir")
+
+
+def outbox_for(settings: Settings) -> Outbox:
+    from observances.delivery.mail import domain_of
+    from observances.delivery.outbox import Outbox
+
+    return Outbox(
+        settings.outbox_url,
+        domain=domain_of(settings.mail_from),
+        retry_initial_seconds=settings.retry_initial_seconds,
+        retry_max_seconds=settings.retry_max_seconds,
+    )
+
+
+def existing_outbox(settings: Settings) -> Outbox | None:
+    """The outbox if there is one; `plan` and `status` never create it."""
+    if settings.database_url is None and not (settings.data_dir / "outbox.sqlite3").exists():
+        return None
+    return outbox_for(settings)
+
+
+def instance_lock(settings: Settings) -> InstanceLock:
+    """One process per data directory: it holds the outbox, the Maildir and this lock."""
+    from observances.delivery.ticker import InstanceLock
+
+    return InstanceLock(settings.data_dir / "observances.lock")
+
+
+def mail_routing(settings: Settings) -> MailRouting:
+    from observances.delivery.sending import MailRouting
+
+    return MailRouting(
+        settings.mail_from,
+        settings.mail_to,
+        settings.mail_to_by_tag,
+        settings.mail_to_by_program,
+    )
+
+
+def timing(settings: Settings) -> Timing:
+    from observances.delivery.ticker import Timing
+
+    return Timing(settings.tick_seconds, settings.smtp_timeout)
+
+
+def service_for(
+    settings: Settings,
+    provider: Provider,
+    renderer: Renderer,
+    *,
+    transport: Transport | None = None,
+    outbox: Outbox | None = None,
+    now: Now = clock.now,
+    monotonic: Callable[[], float] = clock.monotonic,
+    use_lock: bool = True,
+) -> Service:
+    """The sending service; tests give their own transport, outbox and clock."""
+    from observances.delivery.ticker import Service
+
+    return Service(
+        provider,
+        renderer,
+        schedule=schedule_for(settings),
+        routing=mail_routing(settings),
+        timing=timing(settings),
+        transport=transport or transport_for(settings),
+        outbox=outbox or outbox_for(settings),
+        lock=instance_lock(settings) if use_lock else None,
+        clock=now,
+        monotonic=monotonic,
+    )
+
+
+class Assembled(NamedTuple):
+    """The service and the live files it reads, which `run` also serves and checks."""
+
+    service: Service
+    files: Live[Loaded]
+    templates: Live[TemplateSet]
+
+
+def assemble(
+    settings: Settings,
+    *,
+    dry_run: bool | None = None,
+    use_lock: bool = True,
+    now: Now = clock.now,
+) -> Assembled:
+    """The service as both `run` and `send-due` use it: the registry, profile and templates at
+    their last good version, looked at again before each pass. A file that does not load the
+    first time raises here (exit 2), before the lock is taken."""
+    files = live_files(settings, now)
+    templates = live_templates(settings.templates_dir, now)
+
+    def provider() -> tuple[Registry, Profile]:
+        # each pass looks for edits; the web app polls the same state between ticks
+        files.refresh()
+        templates.refresh()
+        loaded = files.current()
+        return loaded.registry, loaded.profile
+
+    renderer = draft_renderer(
+        lambda: files.current().profile, templates.current, local_today(settings, now)
+    )
+    transport = transport_for(settings, dry_run=dry_run)
+    service = service_for(
+        settings, provider, renderer, transport=transport, now=now, use_lock=use_lock
+    )
+    return Assembled(service, files, templates)
+
+
+def send_due(settings: Settings, *, dry_run: bool | None = None) -> PassReport:
+    """`observances send-due`: one pass of the service that `run` ticks, for cron."""
+    return assemble(settings, dry_run=dry_run).service.run_once()
 
 
 def run(settings: Settings, *, use_lock: bool = True) -> None:
     """Serve the feeds and send the drafts until SIGTERM or SIGINT; then exit cleanly."""
     import uvicorn
 
-    from observances.delivery.ticker import Service
     from observances.web.app import HealthCheck
     from observances.web.server import Server
 
-    files = live_files(settings)
-    templates = live_templates(settings.templates_dir)
-
-    def provider() -> tuple[Registry, Profile]:
-        # each tick looks for edits; the web app polls the same state between ticks
-        files.refresh()
-        templates.refresh()
-        loaded = files.current()
-        return loaded.registry, loaded.profile
-
-    service = Service(
-        settings,
-        provider,
-        draft_renderer(lambda: files.current().profile, templates.current, settings),
-        use_lock=use_lock,
-    )
+    service, files, templates = assemble(settings, use_lock=use_lock)
 
     def scheduler_health() -> HealthCheck:
         age = service.heartbeat_age()

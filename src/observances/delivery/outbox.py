@@ -14,6 +14,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, func, select, update
@@ -74,6 +75,10 @@ class Outbox:
             _sqlite_pragmas(self.engine, busy_timeout_ms)
 
     def create(self) -> None:
+        """The table, and for SQLite the directory of its file, unless they exist."""
+        database = self.engine.url.database
+        if self.engine.dialect.name == "sqlite" and database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
         try:
             metadata.create_all(self.engine)
         except OperationalError:

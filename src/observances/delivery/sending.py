@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from observances.delivery.mail import (
@@ -19,15 +19,13 @@ from observances.delivery.mail import (
     Envelope,
     Transport,
     build_message,
-    domain_of,
     recipients_for,
 )
 from observances.delivery.outbox import Outbox, Row, Status, SyncResult
-from observances.delivery.planner import PlannedSend, plan_ahead
+from observances.delivery.planner import PlannedSend, Schedule, plan_ahead
 from observances.occurrences import Occurrence
 from observances.profile import Profile
-from observances.registry.models import Registry
-from observances.settings import Settings
+from observances.registry.models import Observance, Registry
 
 log = logging.getLogger(__name__)
 
@@ -54,13 +52,24 @@ class PassReport:
         return data
 
 
-def outbox_for(settings: Settings) -> Outbox:
-    return Outbox(
-        settings.outbox_url,
-        domain=domain_of(settings.mail_from),
-        retry_initial_seconds=settings.retry_initial_seconds,
-        retry_max_seconds=settings.retry_max_seconds,
-    )
+@dataclass(frozen=True, slots=True)
+class MailRouting:
+    """Who sends the drafts and who gets them: `recipients` get every draft, and the routes of
+    an observance's tags and of the profile's programs related to it add theirs."""
+
+    sender: str
+    recipients: tuple[str, ...]
+    by_tag: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    by_program: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def recipients_for(self, obs: Observance, profile: Profile) -> tuple[str, ...]:
+        return recipients_for(
+            obs.tags,
+            [p.id for p in profile.programs if p.relates_to(obs)],
+            self.recipients,
+            self.by_tag,
+            self.by_program,
+        )
 
 
 def send_due(
@@ -68,7 +77,8 @@ def send_due(
     outbox: Outbox,
     registry: Registry,
     profile: Profile,
-    settings: Settings,
+    schedule: Schedule,
+    routing: MailRouting,
     renderer: Renderer,
     transport: Transport,
     clock: Clock,
@@ -78,9 +88,9 @@ def send_due(
     """Plan, bring the outbox up to date, mark late rows, then send each due row in send-time
     order. Stops claiming as soon as `should_stop()` says so; the send in flight finishes."""
     now = clock()
-    today = now.astimezone(settings.zone).date()
+    today = schedule.date_at(now)
     planned = plan_ahead(
-        registry, profile, zone=settings.zone, send_time=settings.send_time, today=today
+        registry, profile, zone=schedule.zone, send_time=schedule.send_time, today=today
     )
     report = PassReport(planned=len(planned))
     dry_run = transport.records == Status.DRY_RUN.value
@@ -100,7 +110,7 @@ def send_due(
         claimed = outbox.claim(row.id, clock())
         if claimed is None:
             continue  # another process took it, or it stopped being due
-        outcome = deliver(claimed, send, profile, settings, renderer, transport, outbox, clock)
+        outcome = deliver(claimed, send, profile, routing, renderer, transport, outbox, clock)
         setattr(report, outcome, getattr(report, outcome) + 1)
         on_progress()
     return report
@@ -110,7 +120,7 @@ def deliver(
     row: Row,
     send: PlannedSend,
     profile: Profile,
-    settings: Settings,
+    routing: MailRouting,
     renderer: Renderer,
     transport: Transport,
     outbox: Outbox,
@@ -118,19 +128,12 @@ def deliver(
 ) -> str:
     """Render, build and hand over one claimed row; record the outcome. Returns the name of
     the PassReport counter it adds to."""
-    obs = send.occurrence.observance
-    recipients = recipients_for(
-        obs.tags,
-        [p.id for p in profile.programs if p.relates_to(obs)],
-        settings.mail_to,
-        settings.mail_to_by_tag,
-        settings.mail_to_by_program,
-    )
+    recipients = routing.recipients_for(send.occurrence.observance, profile)
     try:
         if not recipients:
             raise ValueError("no recipients: set OBSERVANCES_MAIL_TO")
         content = renderer(send.occurrence, row.key.lead_days)
-        envelope = Envelope(row.key, row.message_id, settings.mail_from, recipients)
+        envelope = Envelope(row.key, row.message_id, routing.sender, recipients)
         message = build_message(content, envelope, clock())
     except Exception as exc:
         # A template or registry problem of this draft alone: the same input fails the same
@@ -139,7 +142,7 @@ def deliver(
         outbox.mark_failed(row, clock(), f"could not prepare the draft: {exc}")
         return "failed"
     try:
-        refused = transport.send(message, settings.mail_from, recipients)
+        refused = transport.send(message, routing.sender, recipients)
     except DeliveryError as exc:
         if exc.permanent:
             log.error("draft %s refused for good: %s", row.key, exc)
