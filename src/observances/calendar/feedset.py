@@ -172,12 +172,12 @@ def selection(
         found = feeds[tags[0]]
         if found.tags == tags and not (found.ids or found.kinds or found.marked):
             return found
-    label = ", ".join((*tags, *ids))
+    label = " + ".join((*tags, *ids))  # no comma: some readers keep RFC 5545's escape
     about = []
     if tags:
         about.append(f"tagged {' or '.join(tags)}")
     if ids:
-        about.append(f"among {', '.join(ids)}")
+        about.append(f"with the id {' or '.join(ids)}")
     if marked:
         assert profile is not None, "a marked selection needs the profile"
         title = f"Observances {profile.short_name} marks: {label}"
