@@ -42,7 +42,7 @@ def test_sync_inserts_each_key_once_however_often_it_runs(outbox: Outbox) -> Non
     first = outbox.sync(sends(), dt.date(2027, 9, 1), NOW)
     again = outbox.sync(sends(), dt.date(2027, 9, 1), NOW)
     assert (first.inserted, again.inserted) == (9, 0)
-    assert outbox.counts()["pending"] == 9
+    assert outbox.counts()[Status.PENDING] == 9
 
 
 def test_two_outboxes_on_one_file_plan_each_key_once(tmp_path: Path) -> None:
@@ -227,11 +227,23 @@ def test_dry_run_rows_come_back_when_dry_run_is_off(outbox: Outbox) -> None:
 def test_report_counts_problems_and_next_send(outbox: Outbox) -> None:
     outbox.sync(sends(), dt.date(2027, 9, 1), NOW)
     report = outbox.report(NOW)
-    assert report["counts"] == {s.value: (9 if s == Status.PENDING else 0) for s in Status}
-    next_send = report["next_send"]
-    assert isinstance(next_send, dict)
-    assert next_send["send_at"] == "2027-08-22T09:00:00+00:00"
-    assert report["oldest_due_age_seconds"] is None
+    assert report.counts == {s: (9 if s == Status.PENDING else 0) for s in Status}
+    assert report.next_send is not None
+    assert report.next_send.send_at == dt.datetime(2027, 8, 22, 9, tzinfo=UTC)
+    assert report.oldest_due_age_seconds is None
+    # as JSON (`status --json`, /status): statuses by name, instants in ISO 8601
+    as_json = report.as_json()
+    assert list(as_json) == [
+        "counts",
+        "problems",
+        "retrying",
+        "next_send",
+        "oldest_due_age_seconds",
+    ]
+    assert as_json["counts"] == {s.value: (9 if s == Status.PENDING else 0) for s in Status}
+    assert as_json["next_send"] == report.next_send.as_json()
+    assert report.next_send.as_json()["send_at"] == "2027-08-22T09:00:00+00:00"
+    assert (as_json["problems"], as_json["retrying"]) == ([], [])
 
 
 def test_instants_round_trip_as_utc_and_naive_ones_are_refused(outbox: Outbox) -> None:

@@ -100,8 +100,8 @@ def test_smtp_down_for_hours_backs_off_then_delivers_once(tmp_path: Path) -> Non
     assert gaps == sorted(gaps)  # the wait grows
     assert gaps[-1] >= 1800 * 0.8 - 300  # and reaches the cap (within one step)
     report = world.outbox.report(world.clock.now)
-    assert report["counts"]["failed"] == 0  # type: ignore[index]
-    assert len(report["retrying"]) == 1  # type: ignore[arg-type]
+    assert report.counts[Status.FAILED] == 0
+    assert len(report.retrying) == 1
     down.start()
     try:
         for _ in range(12):  # one more hour: the next attempt finds the server

@@ -134,33 +134,29 @@ def status(as_json: bool) -> None:
         return
     report = outbox.report(clock.now())
     if as_json:
-        echo_json(report)
+        echo_json(report.as_json())
         return
-    counts = report["counts"]
-    assert isinstance(counts, dict)
-    click.echo("  ".join(f"{name}: {count}" for name, count in counts.items() if count) or "empty")
-    nxt = report["next_send"]
-    if isinstance(nxt, dict):
-        when = dt.datetime.fromisoformat(str(nxt["next_attempt_at"]))
+    counts = report.counts.items()
+    click.echo("  ".join(f"{status}: {count}" for status, count in counts if count) or "empty")
+    nxt = report.next_send
+    if nxt is not None:
         click.echo(
-            f"next: {nxt['id']} {nxt['occurrence_date']} ({nxt['lead_days']}d) "
-            f"at {_local(when, settings.zone)}"
+            f"next: {nxt.key.observance_id} {nxt.key.occurrence_date} ({nxt.key.lead_days}d) "
+            f"at {_local(nxt.next_attempt_at, settings.zone)}"
         )
-    for heading, key in (("Retrying", "retrying"), ("Problems", "problems")):
-        found = report[key]
-        assert isinstance(found, list)
+    for heading, found in (("Retrying", report.retrying), ("Problems", report.problems)):
         if found:
             click.echo(f"\n{heading}")
             table(
                 ("ID", "DATE", "LEAD", "STATUS", "TRIES", "WHY"),
                 [
                     (
-                        str(r["id"]),
-                        str(r["occurrence_date"]),
-                        f"{r['lead_days']}d",
-                        str(r["status"]),
-                        str(r["attempts"]),
-                        str(r["last_error"] or ""),
+                        r.key.observance_id,
+                        r.key.occurrence_date.isoformat(),
+                        f"{r.key.lead_days}d",
+                        r.status.value,
+                        str(r.attempts),
+                        r.last_error or "",
                     )
                     for r in found
                 ],

@@ -32,7 +32,16 @@ from observances.delivery.schema import (
     retry_delay,
 )
 
-__all__ = ["OPEN", "Outbox", "Row", "Status", "SyncResult", "message_id", "retry_delay"]
+__all__ = [
+    "OPEN",
+    "Outbox",
+    "OutboxReport",
+    "Row",
+    "Status",
+    "SyncResult",
+    "message_id",
+    "retry_delay",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +50,30 @@ class SyncResult:
     cancelled: int = 0
     revived: int = 0
     rescheduled: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxReport:
+    """The outbox for humans, `status` and /status: counts, what went wrong and why, what is
+    next. Holds no secret: keys, times, statuses and the mail server's own words."""
+
+    counts: Mapping[Status, int]
+    """Rows by status, every status present (0 when none)."""
+    problems: tuple[Row, ...]
+    """Failed and late rows, and sent rows with refused recipients: newest first."""
+    retrying: tuple[Row, ...]
+    next_send: Row | None
+    oldest_due_age_seconds: float | None
+    """How long the oldest row that is due has waited: large means sending is stuck."""
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "counts": {status.value: count for status, count in self.counts.items()},
+            "problems": [row.as_json() for row in self.problems],
+            "retrying": [row.as_json() for row in self.retrying],
+            "next_send": self.next_send.as_json() if self.next_send else None,
+            "oldest_due_age_seconds": self.oldest_due_age_seconds,
+        }
 
 
 def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
@@ -312,11 +345,11 @@ class Outbox:
             found = conn.execute(query).first()
         return Row.of(found._mapping) if found else None
 
-    def counts(self) -> dict[str, int]:
+    def counts(self) -> dict[Status, int]:
         query = select(T.status, func.count()).group_by(T.status)
         with self.engine.connect() as conn:
             found = {status: int(count) for status, count in conn.execute(query)}
-        return {status.value: found.get(status.value, 0) for status in Status}
+        return {status: found.get(status.value, 0) for status in Status}
 
     def problems(self, limit: int = 50) -> list[Row]:
         """Failed and late rows, and sent rows with refused recipients: newest first."""
@@ -343,17 +376,14 @@ class Outbox:
             found = conn.execute(query).first()
         return Row.of(found._mapping) if found else None
 
-    def report(self, now: dt.datetime) -> dict[str, object]:
-        """The outbox for humans and /status: counts, what went wrong and why, what is next.
-        Holds no secret: keys, times, statuses and the mail server's own words."""
+    def report(self, now: dt.datetime) -> OutboxReport:
         waiting = [r for r in self.rows() if r.status in (*OPEN, Status.SENDING)]
         overdue = [r for r in waiting if r.next_attempt_at <= now]
         oldest = min((r.next_attempt_at for r in overdue), default=None)
-        nxt = self.next_send()
-        return {
-            "counts": self.counts(),
-            "problems": [row.as_json() for row in self.problems()],
-            "retrying": [row.as_json() for row in waiting if row.status == Status.RETRY],
-            "next_send": nxt.as_json() if nxt else None,
-            "oldest_due_age_seconds": (now - oldest).total_seconds() if oldest else None,
-        }
+        return OutboxReport(
+            counts=self.counts(),
+            problems=tuple(self.problems()),
+            retrying=tuple(row for row in waiting if row.status == Status.RETRY),
+            next_send=self.next_send(),
+            oldest_due_age_seconds=(now - oldest).total_seconds() if oldest else None,
+        )

@@ -10,8 +10,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from observances.delivery.mail import (
     DeliveryError,
@@ -35,8 +37,20 @@ Renderer = Callable[[Occurrence, int], DraftContent]
 Clock = Callable[[], dt.datetime]
 
 
-@dataclass(slots=True)
+class Outcome(StrEnum):
+    """What became of one claimed row."""
+
+    SENT = "sent"  # the transport took it
+    RETRIED = "retried"  # deferred: tried again after the backoff
+    FAILED = "failed"  # refused for good, or the draft could not be prepared
+    DRY_RUN = "dry_run"  # logged, not sent
+
+
+@dataclass(frozen=True, slots=True)
 class PassReport:
+    """One pass: how many sends were planned, what the outbox sync changed, how many rows were
+    too late, the outcome of each row claimed, and whether a stop cut the pass short."""
+
     planned: int = 0
     synced: SyncResult = field(default_factory=SyncResult)
     late: int = 0
@@ -92,16 +106,17 @@ def send_due(
     planned = plan_ahead(
         registry, profile, zone=schedule.zone, send_time=schedule.send_time, today=today
     )
-    report = PassReport(planned=len(planned))
     dry_run = transport.records == Status.DRY_RUN.value
-    report.synced = outbox.sync(planned, today, now, dry_run=dry_run)
-    report.late = outbox.mark_late(today, now)
-    if report.late:
-        log.warning("%d draft(s) skipped: their date passed before they could be sent", report.late)
+    synced = outbox.sync(planned, today, now, dry_run=dry_run)
+    late = outbox.mark_late(today, now)
+    if late:
+        log.warning("%d draft(s) skipped: their date passed before they could be sent", late)
     by_key = {send.key: send for send in planned}
+    outcomes: Counter[Outcome] = Counter()
+    stopped = False
     for row in outbox.due(now):
         if should_stop():
-            report.stopped = True
+            stopped = True
             break
         send = by_key.get(row.key)
         if send is None:  # cannot happen after sync (it cancels unplanned rows); be explicit
@@ -110,10 +125,18 @@ def send_due(
         claimed = outbox.claim(row.id, clock())
         if claimed is None:
             continue  # another process took it, or it stopped being due
-        outcome = deliver(claimed, send, profile, routing, renderer, transport, outbox, clock)
-        setattr(report, outcome, getattr(report, outcome) + 1)
+        outcomes[deliver(claimed, send, profile, routing, renderer, transport, outbox, clock)] += 1
         on_progress()
-    return report
+    return PassReport(
+        planned=len(planned),
+        synced=synced,
+        late=late,
+        sent=outcomes[Outcome.SENT],
+        retried=outcomes[Outcome.RETRIED],
+        failed=outcomes[Outcome.FAILED],
+        dry_run=outcomes[Outcome.DRY_RUN],
+        stopped=stopped,
+    )
 
 
 def deliver(
@@ -125,9 +148,8 @@ def deliver(
     transport: Transport,
     outbox: Outbox,
     clock: Clock,
-) -> str:
-    """Render, build and hand over one claimed row; record the outcome. Returns the name of
-    the PassReport counter it adds to."""
+) -> Outcome:
+    """Render, build and hand over one claimed row; record the outcome and return it."""
     recipients = routing.recipients_for(send.occurrence.observance, profile)
     try:
         if not recipients:
@@ -140,27 +162,27 @@ def deliver(
         # way every time, so it is failed (and reported), and the other rows still go out.
         log.exception("draft %s could not be prepared", row.key)
         outbox.mark_failed(row, clock(), f"could not prepare the draft: {exc}")
-        return "failed"
+        return Outcome.FAILED
     try:
         refused = transport.send(message, routing.sender, recipients)
     except DeliveryError as exc:
         if exc.permanent:
             log.error("draft %s refused for good: %s", row.key, exc)
             outbox.mark_failed(row, clock(), str(exc))
-            return "failed"
+            return Outcome.FAILED
         at = outbox.mark_retry(row, clock(), str(exc))
         log.warning("draft %s deferred (%s); next attempt at %s", row.key, exc, at.isoformat())
-        return "retried"
+        return Outcome.RETRIED
     except Exception as exc:
         # an unexpected transport bug: keep the row alive rather than lose it
         log.exception("draft %s: unexpected error from %r", row.key, transport)
         outbox.mark_retry(row, clock(), f"{type(exc).__name__}: {exc}")
-        return "retried"
+        return Outcome.RETRIED
     if transport.records == Status.DRY_RUN.value:
         outbox.mark_dry_run(row, clock())
-        return "dry_run"
+        return Outcome.DRY_RUN
     outbox.mark_sent(row, clock(), refused)
     if refused:
         log.warning("draft %s sent, but some recipients were refused: %s", row.key, refused)
     log.info("draft %s sent via %s as %s", row.key, transport.name, row.message_id)
-    return "sent"
+    return Outcome.SENT

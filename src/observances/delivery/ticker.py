@@ -290,7 +290,7 @@ class Service:
     def status_report(self) -> dict[str, object]:
         """The service and its outbox as JSON for /status and `status`; no secrets."""
         try:
-            outbox: dict[str, object] = self.outbox.report(self.clock())
+            outbox: dict[str, object] = self.outbox.report(self.clock()).as_json()
         except Exception as exc:  # /status must answer even when the database does not
             outbox = {"error": f"{type(exc).__name__}: {exc}"}
         return {
