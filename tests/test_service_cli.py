@@ -114,3 +114,19 @@ def test_status_lists_the_problems_and_why(env: Path, capsys: pytest.CaptureFixt
     assert "Problems" in out
     assert "south-south-cooperation  2027-09-12  21d   failed" in out
     assert "could not prepare the draft" in out
+
+
+def test_an_outbox_of_a_newer_version_stops_each_command_with_exit_1(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    assert run(capsys, "send-due")[0] == 0
+    with sqlite3.connect(env / "data" / "outbox.sqlite3") as db:
+        db.execute("UPDATE outbox_schema SET version = version + 1")
+    db.close()
+    for command in ("status", "plan", "send-due"):
+        code, _, err = run(capsys, command)
+        assert code == 1, command
+        assert "has schema version 2" in err
+        assert "OBSERVANCES_DATABASE_URL" in err

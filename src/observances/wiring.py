@@ -185,10 +185,13 @@ def outbox_for(settings: Settings) -> Outbox:
 
 
 def existing_outbox(settings: Settings) -> Outbox | None:
-    """The outbox if there is one; `plan` and `status` never create it."""
+    """The outbox if there is one, of a schema this code reads; `plan` and `status` never
+    create it."""
     if settings.database_url is None and not (settings.data_dir / "outbox.sqlite3").exists():
         return None
-    return outbox_for(settings)
+    outbox = outbox_for(settings)
+    outbox.check_version()
+    return outbox
 
 
 def instance_lock(settings: Settings) -> InstanceLock:

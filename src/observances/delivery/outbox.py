@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, select, update
+from sqlalchemy import Engine, create_engine, event, func, inspect, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from observances.delivery.planner import PlannedSend, SendKey
 from observances.delivery.schema import (
     OPEN,
+    SCHEMA_VERSION,
     Row,
     Status,
     T,
@@ -30,18 +31,27 @@ from observances.delivery.schema import (
     metadata,
     outbox_table,
     retry_delay,
+    schema_table,
 )
+from observances.errors import ObservancesError
 
 __all__ = [
     "OPEN",
+    "SCHEMA_VERSION",
     "Outbox",
     "OutboxReport",
+    "OutboxVersionError",
     "Row",
     "Status",
     "SyncResult",
     "message_id",
     "retry_delay",
 ]
+
+
+class OutboxVersionError(ObservancesError):
+    """The outbox was written by a newer observances, whose tables this code could misread.
+    Exit 1."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,16 +118,44 @@ class Outbox:
             _sqlite_pragmas(self.engine, busy_timeout_ms)
 
     def create(self) -> None:
-        """The table, and for SQLite the directory of its file, unless they exist."""
+        """The tables, and for SQLite the directory of its file, unless they exist; the schema
+        version is recorded the first time. An outbox of a newer version is left untouched."""
         database = self.engine.url.database
         if self.engine.dialect.name == "sqlite" and database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+        self.check_version()
         try:
             metadata.create_all(self.engine)
         except OperationalError:
             # two processes starting together: the other one created the table between our
             # check and our CREATE; a second pass finds it there
             metadata.create_all(self.engine)
+        if self.schema_version() is None:
+            # an outbox from before versions were recorded has the layout of version 1
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(schema_table.insert(), {"version": SCHEMA_VERSION})
+            except IntegrityError:
+                pass  # another process starting at the same moment wrote it
+
+    def schema_version(self) -> int | None:
+        """The version the outbox records; None when it records none (not created yet)."""
+        if not inspect(self.engine).has_table(schema_table.name):
+            return None
+        with self.engine.connect() as conn:
+            found = conn.execute(select(func.max(schema_table.c.version))).scalar()
+        return None if found is None else int(found)
+
+    def check_version(self) -> None:
+        """Raise OutboxVersionError when a newer observances wrote this outbox."""
+        found = self.schema_version()
+        if found is not None and found > SCHEMA_VERSION:
+            where = self.engine.url.render_as_string(hide_password=True)
+            raise OutboxVersionError(
+                f"the outbox {where} has schema version {found}, and this observances knows "
+                f"version {SCHEMA_VERSION} at most: run the newer observances that wrote it, "
+                "or set OBSERVANCES_DATABASE_URL (or OBSERVANCES_DATA_DIR) to another outbox"
+            )
 
     def close(self) -> None:
         self.engine.dispose()
