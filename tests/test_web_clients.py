@@ -23,10 +23,11 @@ import recurring_ical_events
 import uvicorn
 from icalendar import Calendar
 
-from observances.calendar.feedset import FeedOptions
 from observances.calendar.ical import LONG_SPAN_DAYS
+from observances.settings import Settings
 from observances.web.app import create_app
 from observances.web.state import live_files
+from observances.wiring import feed_options
 
 ROOT = Path(__file__).resolve().parent.parent
 ICALJS = ROOT / "tests" / "clients" / "icaljs"
@@ -44,7 +45,7 @@ def server() -> Iterator[str]:
         ROOT / "profiles" / "aipr.yaml",
         now=lambda: dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC),
     )
-    app = create_app(live, FeedOptions(), today=lambda: TODAY, poll_seconds=0)
+    app = create_app(live, feed_options(Settings()), today=lambda: TODAY, poll_seconds=0)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]

@@ -10,9 +10,10 @@ from pathlib import Path
 from starlette.testclient import TestClient
 from web_support import TODAY, make_app, noon_utc, workspace
 
-from observances.calendar.feedset import FeedOptions
+from observances.settings import Settings
 from observances.web.app import create_app
 from observances.web.state import live_files
+from observances.wiring import feed_options
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -88,7 +89,7 @@ def test_a_profile_edit_changes_the_marked_feed(tmp_path: Path) -> None:
 def test_the_running_app_polls_for_edits(tmp_path: Path) -> None:
     registry, profile = workspace(tmp_path)
     live = live_files(registry, profile, now=noon_utc)
-    app = create_app(live, FeedOptions(), today=lambda: TODAY, poll_seconds=0.05)
+    app = create_app(live, feed_options(Settings()), today=lambda: TODAY, poll_seconds=0.05)
     with TestClient(app) as client:
         before = client.get("/feeds/all.ics").headers["etag"]
         edit(registry, "name: World Habitat Day", "name: World Habitat Day (polled)")

@@ -9,12 +9,11 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 
-from observances.calendar.feedset import FeedOptions
 from observances.reloading import Live
 from observances.settings import FeedSpec, Settings
 from observances.web.app import HealthCheck, create_app
 from observances.web.state import Loaded, live_files
-from observances.wiring import configured_feeds
+from observances.wiring import configured_feeds, feed_options
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "tests" / "data" / "registries" / "feed-small.yaml"
@@ -60,7 +59,7 @@ def make_app(
     live = live_files(registry, profile, configured_feeds(Settings(feeds=feeds)), now=noon_utc)
     app = create_app(
         live,
-        FeedOptions(),
+        feed_options(Settings()),
         health_checks=[_constant(c) for c in checks],
         status=lambda: {"outbox": {"pending": 0}},
         today=lambda: today,

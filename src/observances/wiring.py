@@ -212,7 +212,7 @@ def mail_routing(settings: Settings) -> MailRouting:
     )
 
 
-def timing(settings: Settings) -> Timing:
+def service_timing(settings: Settings) -> Timing:
     from observances.delivery.ticker import Timing
 
     return Timing(settings.tick_seconds, settings.smtp_timeout)
@@ -237,7 +237,7 @@ def service_for(
         renderer,
         schedule=schedule_for(settings),
         routing=mail_routing(settings),
-        timing=timing(settings),
+        timing=service_timing(settings),
         transport=transport or transport_for(settings),
         outbox=outbox or outbox_for(settings),
         lock=instance_lock(settings) if use_lock else None,

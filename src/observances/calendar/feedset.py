@@ -25,10 +25,11 @@ BUILT_IN = ("all", "marked")
 
 @dataclass(frozen=True, slots=True)
 class FeedOptions:
-    """What every published feed shares: the years it covers around today, and its reminders."""
+    """What every published feed shares: the years it covers around today, and its reminders
+    (the defaults are the settings')."""
 
-    years_back: int = 1
-    years_ahead: int = 3
+    years_back: int
+    years_ahead: int
     alarm_days: tuple[int, ...] = ()
 
     def years(self, today: dt.date) -> tuple[int, int]:

@@ -32,7 +32,7 @@ from observances.registry.models import Observance, Registry
 log = logging.getLogger(__name__)
 
 Renderer = Callable[[Occurrence, int], DraftContent]
-"""(occurrence, lead days) -> the draft's content. The lead wires drafts.render here."""
+"""(occurrence, lead days) -> the draft's content; wiring.draft_renderer wires drafts.render."""
 
 Clock = Callable[[], dt.datetime]
 

@@ -46,8 +46,8 @@ class Timing:
     """How often the service ticks, and how long one send may wait on the mail server: together
     they say when the ticker counts as stale and when an unlocked claim is abandoned."""
 
-    tick_seconds: int = 60
-    send_timeout: float = 30.0
+    tick_seconds: int
+    send_timeout: float
 
 
 class AlreadyRunningError(ObservancesError):
