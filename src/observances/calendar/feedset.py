@@ -171,7 +171,7 @@ def selection(
         return feeds["marked" if marked else "all"]
     if not ids and not marked and len(tags) == 1 and tags[0] in feeds:
         found = feeds[tags[0]]
-        if found.tags == tags and not (found.ids or found.kinds or found.marked):
+        if found.tags == tags:  # the tag's own feed; not `all` for `--tag all`
             return found
     label = " + ".join((*tags, *ids))  # no comma: some readers keep RFC 5545's escape
     about = []
