@@ -3,6 +3,7 @@ version is served meanwhile, and reloading goes on, so that the next good edit i
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Iterator
 from pathlib import Path
@@ -92,7 +93,7 @@ def test_a_loader_that_fails_unexpectedly_does_not_end_reloading(tmp_path: Path)
             raise RecursionError("maximum recursion depth exceeded")
         return int(text)
 
-    live = Live((watched,), load)
+    live = Live((watched,), load, now=lambda: dt.datetime(2027, 1, 1, tzinfo=dt.UTC))
     watched.write_text("boom", encoding="utf-8")
     assert live.refresh() is False
     assert [p.message for p in live.problems] == [

@@ -118,4 +118,3 @@ class Live(Generic[T]):
         self._problems = tuple(LoadProblem(at, line) for line in lines or ["cannot load"])
         for problem in self._problems:
             log.warning("reload failed; serving the last good version: %s", problem.message)
-

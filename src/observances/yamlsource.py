@@ -50,6 +50,7 @@ MAX_VALUES = 100_000
 list of aliases, repeated) grows exponentially, and today's registry holds about 7,000."""
 MAX_DIGITS = 18
 """The longest whole number: years need four digits, and Python's int() refuses beyond 4,300."""
+_MAX_BITS = 59  # 2**59 has 18 digits
 MAX_PROBLEMS = 20
 """Problems of one kind listed per file; a binary file would otherwise print one per byte."""
 
@@ -180,7 +181,7 @@ def _plain(value: Any) -> bool:
             stack.extend(item)
         elif isinstance(item, bool) or not isinstance(item, (int, dt.date, type(None))):
             return False
-        elif isinstance(item, int) and item.bit_length() > 59:
+        elif isinstance(item, int) and item.bit_length() > _MAX_BITS:
             return False  # over 18 digits: the exact path says so (and str() fails past 4,300)
     return True
 

@@ -152,7 +152,7 @@ def _check_str_call(name: str, text: str, args: tuple[Any, ...], kwargs: Mapping
         raise _too_large(f"the width of {name}()")
     if name == "expandtabs" and text.count("\t") * max(numbers, default=8) > MAX_TEXT:
         raise _too_large("the expanded text")
-    if name == "replace" and len(values) >= 2:
+    if name == "replace" and values[1:]:
         old, new = str(values[0]), str(values[1])
         growth = (text.count(old) if old else len(text) + 1) * len(new)
         if len(text) + growth > MAX_TEXT:
@@ -404,7 +404,6 @@ class TemplateSet:
                 else str(exc) or type(exc).__name__
             )
             raise TemplateError([Problem(where[0], where[1], "", message)]) from None
-
 
     def _where_stopped(self, timeout: RenderTimeout, name: str) -> Problem:
         """The template line a render was stopped at. Jinja maps lines of its compiled code
