@@ -52,6 +52,8 @@ def observances(*args: str) -> tuple[int, str, str]:
 
 
 def command_for(path: Path) -> tuple[str, ...]:
+    if path.parent.name == "settings":
+        return ("status",)  # with OBSERVANCES_CONFIG=path
     if path.parent.name == "profiles":
         return ("plan", "--registry", str(SMALL), "--profile", str(path))
     if path.parent.name == "templates":
@@ -72,9 +74,11 @@ def command_for(path: Path) -> tuple[str, ...]:
     ("name", "line", "message"), expectations(), ids=[e[0] for e in expectations()]
 )
 def test_each_hostile_file_is_one_located_problem_and_exit_2(
-    name: str, line: str, message: str
+    name: str, line: str, message: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     path = HOSTILE / name
+    monkeypatch.chdir(tmp_path)  # no observances.toml, no data directory of the repository
+    monkeypatch.setenv("OBSERVANCES_CONFIG", str(path))
     started = time.monotonic()
     code, out, err = observances(*command_for(path))
     # a template may run for its whole time budget (5 s) before it is stopped
@@ -82,6 +86,9 @@ def test_each_hostile_file_is_one_located_problem_and_exit_2(
     assert (code, out) == (2, ""), (out, err)
     if "templates" in name:
         assert err == f"error: {path}{line}: {message}\n"
+        return
+    if "settings" in name:
+        assert f"{path}{line}: {message}" in err.removeprefix("error: ").splitlines(), err
         return
     problems = err.splitlines()[:-1]  # the last line counts them
     assert f"{path}{line}: {message}" in problems, err
@@ -216,3 +223,78 @@ def test_random_yaml_gives_success_or_exit_2_with_a_message(
     tmp_path: Path, text: str, kind: str
 ) -> None:
     check_one(tmp_path, kind, text.encode("utf-8", "surrogatepass"))
+
+
+# --- settings from the environment -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        (
+            "OBSERVANCES_MAIL_TO_BY_TAG",
+            "{bad",
+            "environment variable OBSERVANCES_MAIL_TO_BY_TAG: not valid JSON (Expecting property "
+            "name enclosed in double quotes: line 1 column 2 (char 1)) (Extra recipients by "
+            "registry tag, added to mail_to; in the environment as JSON: "
+            '{"human-rights": ["rights@example.org"]}.)',
+        ),
+        (
+            "OBSERVANCES_DATABASE_URL",
+            "mysql://user@host/db",
+            "environment variable OBSERVANCES_DATABASE_URL: database_url = "
+            "'mysql://user@host/db': 'mysql' is not supported; use a URL such as "
+            "sqlite:///data/outbox.sqlite3 or postgresql+psycopg://user@host/db (SQLAlchemy URL "
+            "of the outbox database; default sqlite:///<data_dir>/outbox.sqlite3.)",
+        ),
+        (
+            "OBSERVANCES_SMTP_TIMEOUT",
+            "nan",
+            "environment variable OBSERVANCES_SMTP_TIMEOUT: smtp_timeout = 'nan': Input should "
+            "be a finite number (Seconds to wait for the SMTP server (1-600).)",
+        ),
+        (
+            "OBSERVANCES_SEND_TIME",
+            "09:00+09:00",
+            "environment variable OBSERVANCES_SEND_TIME: send_time = '09:00+09:00': "
+            "09:00:00+09:00 has an offset; write the local time of day only, such as 09:00 (the "
+            "zone is the `timezone` setting) (Local time of day drafts are sent, e.g. 09:00, "
+            "without an offset (the zone is `timezone`).)",
+        ),
+        (
+            "OBSERVANCES_FEED_ALARM_DAYS",
+            "1,9999",
+            "environment variable OBSERVANCES_FEED_ALARM_DAYS: feed_alarm_days.1 = '9999': Input "
+            "should be less than or equal to 365 (VALARM reminders N days (0-365) before each "
+            "event, comma-separated; off if empty.)",
+        ),
+        (
+            "OBSERVANCES_TIMEZONE",
+            "A" * 5000,
+            "environment variable OBSERVANCES_TIMEZONE: timezone = "
+            f"'{'A' * 54}...': unknown time zone '{'A' * 54}...'; use an IANA name such as "
+            "Europe/Paris (IANA time zone of the send time, e.g. Europe/Paris.)",
+        ),
+    ],
+    ids=["json", "database", "nan", "offset", "alarm", "long-zone"],
+)
+def test_a_bad_environment_variable_is_named_with_what_is_allowed(
+    variable: str, value: str, message: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(variable, value)
+    assert observances("status") == (2, "", f"error: {message}\n")
+
+
+def test_settings_that_contradict_each_other_say_so(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("OBSERVANCES_RETRY_INITIAL_SECONDS", "600")
+    monkeypatch.setenv("OBSERVANCES_RETRY_MAX_SECONDS", "60")
+    assert observances("status") == (
+        2,
+        "",
+        "error: settings: retry_max_seconds is less than retry_initial_seconds; the longest "
+        "wait must be at least the first\n",
+    )
