@@ -56,7 +56,7 @@ def feed(
         title, about = f"Observances {profile.short_name} marks", f"What {profile.name} marks"
     if tags:
         about += f", tagged {', '.join(tags)}"
-    found = occurrences(selected, dt.date(first, 1, 1), dt.date(last, 12, 31))
+    found = occurrences(selected, dt.date(first, 1, 1), dt.date(last, 12, 31), by_year=True)
     info = CalendarInfo(title, f"{about}, {first} to {last}.", alarm_days=settings.feed_alarm_days)
     output.write(build(found, info, registry.revision))
 
