@@ -40,8 +40,8 @@ def test_every_problem_is_reported_at_once() -> None:
         .replace("until: 2007", "until: 1990")
         .replace("cite: A/RES/6}", "cite: A/RES/66}")
         .replace(
-            "body: Test\n    status: verified\n    citations: [{symbol: A/RES/7}]",
-            "body: Test\n    status: verified\n    color: red\n    citations: [{symbol: A/RES/7}]",
+            "body: Test\n    citations: [{symbol: A/RES/7}]",
+            "body: Test\n    color: red\n    citations: [{symbol: A/RES/7}]",
         )
     )
     with pytest.raises(RegistryError) as caught:

@@ -103,7 +103,9 @@ def history(obs: Observance) -> str:
     if not obs.verified:
         open_facts = tuple(f.kind.value for f in obs.facts if not f.verified)
         what = [_WORDS.unverified(open_facts)] if open_facts else []
-        lines.append("Unverified: " + "; ".join([*what, *filter(None, [obs.check])]) + ".")
+        lines.append(
+            "Unverified: " + "; ".join([*what, *filter(None, [obs.check])]).rstrip(".") + "."
+        )
     return "\n".join(line for line in lines if line)
 
 

@@ -117,7 +117,9 @@ def show(observance_id: str, registry_path: str | None, as_json: bool) -> None:
     if as_json:
         from pydantic import TypeAdapter
 
-        data = TypeAdapter(type(obs)).dump_python(obs, mode="json", exclude_none=True)
+        data = TypeAdapter(type(obs)).dump_python(
+            obs, mode="json", exclude_none=True, exclude_defaults=True
+        )
         for span, dumped in zip(obs.dates, data["dates"], strict=True):
             dumped["description"] = _english().span_label(span)
         data["verified"] = obs.verified

@@ -22,7 +22,7 @@ def build_context(
     obs = occurrence.observance
     past = history(obs, occurrence.year, language)
     notices = []
-    if not obs.verified:
+    if not obs.verified or obs.check:  # `check`: what a person should still check
         open_facts = tuple(f.kind.value for f in obs.facts if not f.verified)
         what = [words.unverified(open_facts)] if open_facts else []
         notices.append(todo(words.check_facts("; ".join([*what, *filter(None, [obs.check])]))))

@@ -61,12 +61,13 @@ def _check_urls(at: Path, obs: Observance) -> Iterator[Finding]:
         *(((*at, "former_names", i, "sources"), f.sources) for i, f in enumerate(obs.former_names)),
     ]
     for path, found in lists:
-        for j, url in enumerate(found):
-            urls.append(((*path, j), url))
-            if url in found[:j]:
-                yield (*path, j), f"{url!r} is listed twice"
-    for path, url in urls:
-        if url is not None and not _URL.fullmatch(url):
+        for j, listed in enumerate(found):
+            urls.append(((*path, j), listed))
+            if listed in found[:j]:
+                yield (*path, j), f"{listed!r} is listed twice"
+    for path, address in urls:
+        if address is not None and not _URL.fullmatch(address):
+            url = address
             yield path, f"{url!r} is not a web address starting with https:// or http://"
 
 
@@ -91,7 +92,7 @@ def _check_first_year(at: Path, obs: Observance) -> Iterator[Finding]:
             span = obs.dates[0]
 
             def day_in(year: int) -> dt.date | None:
-                if span.is_one_occurrence:
+                if isinstance(span.rule, WholeSpan):
                     return dt.date(year, 1, 1)
                 runs = span.rule.days(year)
                 return runs[0][0] if runs else None
@@ -104,7 +105,7 @@ def _check_first_year(at: Path, obs: Observance) -> Iterator[Finding]:
                     f"the act says beginning in {first.beginning_in}"
                     if first.beginning_in
                     else f"adopted {adopted.isoformat()}, "
-                    f"{'before' if year == first.adopted.year else 'on or after'} that year's day"
+                    f"{'before' if year == adopted.year else 'on or after'} that year's day"
                 )
                 yield (
                     (*at, "dates", 0, "since"),
@@ -188,19 +189,24 @@ def _check_spans(at: Path, obs: Observance) -> Iterator[Finding]:
                 yield (*here, "until"), "`whole: span` is one occurrence over years; set `until`"
             if span.every != 1:
                 yield (*here, "every"), "`every` does not apply to `whole: span`"
-        if isinstance(rule, FullMoon):
-            yield from _check_zone((*here, "rule", "time_zone"), rule.time_zone)
-        if isinstance(rule, Announced | FullMoon):
-            for year in rule.announced:
-                if not span.covers(year):
-                    yield (
-                        (*here, "rule", "announced", year),
-                        (
-                            f"{year} is not a year of this span ({span.since} to "
-                            f"{span.until or 'now'}, every {span.every})"
-                        ),
-                    )
+        yield from _check_announced(here, span)
         previous = span
+
+
+def _check_announced(here: Path, span: DateSpan) -> Iterator[Finding]:
+    rule = span.rule
+    if isinstance(rule, FullMoon):
+        yield from _check_zone((*here, "rule", "time_zone"), rule.time_zone)
+    if isinstance(rule, Announced | FullMoon):
+        for year in rule.announced:
+            if not span.covers(year):
+                yield (
+                    (*here, "rule", "announced", year),
+                    (
+                        f"{year} is not a year of this span ({span.since} to "
+                        f"{span.until or 'now'}, every {span.every})"
+                    ),
+                )
 
 
 def _check_moves(at: Path, obs: Observance) -> Iterator[Finding]:
@@ -233,12 +239,17 @@ def warnings(observances: Iterable[Observance], year: int) -> Iterator[str]:
     for obs in observances:
         for span in obs.dates:
             rule = span.rule
-            if isinstance(rule, Announced | FullMoon) and span.covers(year):
-                if year not in rule.announced:
-                    shown = "a provisional date (computed)" if isinstance(rule, FullMoon) else (
-                        "no occurrence"
-                    )
-                    yield (
-                        f"{obs.id}: no announced date for {year} yet, so {year} has {shown}; "
-                        "add it under `announced` once it is announced"
-                    )
+            if (
+                isinstance(rule, Announced | FullMoon)
+                and span.covers(year)
+                and year not in rule.announced
+            ):
+                shown = (
+                    "a provisional date (computed)"
+                    if isinstance(rule, FullMoon)
+                    else "no occurrence"
+                )
+                yield (
+                    f"{obs.id}: no announced date for {year} yet, so {year} has {shown}; "
+                    "add it under `announced` once it is announced"
+                )

@@ -63,9 +63,7 @@ def facts(obs: Observance) -> tuple[Fact, ...]:
         act = obs.citation(former.cite)
         found.append(_fact(FactKind.FORMER_NAME, i, (*act.all_sources, *former.sources)))
     first = obs.first_year
-    found.append(
-        _fact(FactKind.FIRST_YEAR, 0, first.sources, possible=first.basis != "unknown")
-    )
+    found.append(_fact(FactKind.FIRST_YEAR, 0, first.sources, possible=first.basis != "unknown"))
     found.extend(_fact(FactKind.ACT, i, c.all_sources) for i, c in enumerate(obs.citations))
     for i, span in enumerate(obs.dates):
         act = obs.citation(span.cite)

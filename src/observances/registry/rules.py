@@ -343,8 +343,9 @@ class FullMoon:
 
     def computed(self, year: int) -> dt.date | None:
         """The first day in the month, in `time_zone`, on which a full moon falls."""
-        import ephem
         from zoneinfo import ZoneInfo
+
+        import ephem  # type: ignore[import-untyped]  # PyEphem ships no type hints
 
         zone = ZoneInfo(self.time_zone)
         month = MONTHS.index(self.full_moon) + 1
@@ -353,7 +354,8 @@ class FullMoon:
         instant = ephem.Date(dt.datetime(year, month, 1) - dt.timedelta(days=1))
         for _ in range(3):
             instant = ephem.next_full_moon(instant)
-            when = instant.datetime().replace(tzinfo=dt.UTC).astimezone(zone).date()
+            moment: dt.datetime = instant.datetime()
+            when = moment.replace(tzinfo=dt.UTC).astimezone(zone).date()
             if (when.year, when.month) == (year, month):
                 return when
             if (when.year, when.month) > (year, month):
@@ -361,10 +363,8 @@ class FullMoon:
         return None
 
     def days(self, year: int) -> Days:
-        if year in self.announced:
-            day = self.announced[year].in_year(year)
-        else:
-            day = self.computed(year)
+        known = self.announced.get(year)
+        day = known.in_year(year) if known else self.computed(year)
         return ((day, day),) if day else ()
 
 

@@ -247,10 +247,7 @@ class Spanish(Wording):
     def unverified(self, facts: tuple[str, ...]) -> str:
         named = [self._FACTS.get(f, f) for f in dict.fromkeys(facts)]
         listed = ", ".join(named[:-1]) + (" y " if len(named) > 1 else "") + named[-1]
-        return (
-            "ninguna fuente primaria (ni dos secundarias independientes) confirma aún "
-            f"{listed}"
-        )
+        return f"ninguna fuente primaria (ni dos secundarias independientes) confirma aún {listed}"
 
     def provisional(self, body: str) -> str:
         return (
