@@ -72,12 +72,12 @@ def test_editions_confirmed_unconfirmed_and_unknown() -> None:
     (confirmed,) = occurrences_in_year(reg.get("south-south-cooperation"), 2027)
     assert (confirmed.edition, confirmed.edition_confirmed) == (24, True)
     (lower_bound,) = occurrences_in_year(reg.get("international-day-for-tolerance"), 2027)
-    assert lower_bound.edition and not lower_bound.edition_confirmed
+    assert lower_bound.edition
+    assert not lower_bound.edition_confirmed
     (unknown,) = occurrences_in_year(reg.get("world-post-day"), 2027)
-    assert unknown.edition is None and not unknown.edition_confirmed
-    feed = build(
-        [confirmed, lower_bound, unknown], CalendarInfo("t", "d"), reg.revision
-    ).decode()
+    assert unknown.edition is None
+    assert not unknown.edition_confirmed
+    feed = build([confirmed, lower_bound, unknown], CalendarInfo("t", "d"), reg.revision).decode()
     assert "The 24th observance." in feed
     assert feed.count("observance.") == 1  # no number for the unconfirmed or unknown edition
 
