@@ -72,7 +72,8 @@ def _pick(obs: Observance, year: int | None, on: dt.date | None, today: dt.date)
             f"(see `observances show {obs.id}`)"
         )
     if year is not None:
-        days = occurrences_in_year(obs, year)
+        # any year inside a decade: its yearly occurrence ("year 7 of 10")
+        days = occurrences_in_year(obs, year) or occurrences_in_year(obs, year, by_year=True)
         if not days:
             raise InputError(
                 f"{obs.id} has no date in {year}; see `observances show {obs.id}` for its years"
