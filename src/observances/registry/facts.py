@@ -1,6 +1,7 @@
 """An entry's facts, each with its sources and its status, computed from the entry.
 
-The facts of an observance are: the current name and each former name, the first year, each
+The facts of an observance are: the current name (its sources and the observance's own page)
+and each former name, the first year, each
 act cited (the proclaiming body and the symbol: the act's `url` is its source), and each date
 span's rule (the act it cites, plus the span's own sources). A fact is verified when its
 sources verify it (`sources.verified_by`); a first year whose basis is `unknown` never is.
@@ -58,7 +59,10 @@ def _fact(kind: FactKind, index: int, urls: Iterable[str], *, possible: bool = T
 
 def facts(obs: Observance) -> tuple[Fact, ...]:
     """Every fact of `obs`, in the order `show` prints them."""
-    found = [_fact(FactKind.NAME, 0, obs.name_sources)]
+    # The observance's own page (the UN's, or its agency's) names it, as the act's document
+    # states the act: the page is a source of the current name by the same standard.
+    page = (obs.url,) if obs.url else ()
+    found = [_fact(FactKind.NAME, 0, (*obs.name_sources, *page))]
     for i, former in enumerate(obs.former_names):
         act = obs.citation(former.cite)
         found.append(_fact(FactKind.FORMER_NAME, i, (*act.all_sources, *former.sources)))
