@@ -120,9 +120,9 @@ def web_app(
 
 def serve(settings: Settings, app: Starlette) -> None:
     """`observances serve`: the feeds alone, one process, one worker."""
-    import uvicorn
+    from observances.web.server import Server, server_config
 
-    uvicorn.run(app, host=settings.host, port=settings.port, workers=1, log_level="info")
+    Server(server_config(app, settings.host, settings.port), on_exit=lambda: None).run()
 
 
 # --- the drafts and the service ------------------------------------------------------------
@@ -291,10 +291,8 @@ def send_due(settings: Settings, *, dry_run: bool | None = None) -> PassReport:
 
 def run(settings: Settings, *, use_lock: bool = True) -> None:
     """Serve the feeds and send the drafts until SIGTERM or SIGINT; then exit cleanly."""
-    import uvicorn
-
     from observances.web.app import HealthCheck
-    from observances.web.server import Server
+    from observances.web.server import Server, server_config
 
     service, files, templates = assemble(settings, use_lock=use_lock)
 
@@ -314,10 +312,7 @@ def run(settings: Settings, *, use_lock: bool = True) -> None:
         health_checks=(scheduler_health, templates_health),
         status=service.status_report,
     )
-    config = uvicorn.Config(
-        app, host=settings.host, port=settings.port, workers=1, log_level="info"
-    )
-    server = Server(config, on_exit=service.request_stop)
+    server = Server(server_config(app, settings.host, settings.port), on_exit=service.request_stop)
     service.start()  # the lock first: a second instance exits before it binds the port
     # uvicorn re-raises the signal it caught once it has shut down; handlers of our own
     # take it, so that the process can stop the service and exit 0
