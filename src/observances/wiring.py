@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import signal
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from observances import clock
 from observances.delivery.planner import Schedule
+from observances.errors import ObservancesError
 from observances.reloading import Live
 
 if TYPE_CHECKING:
@@ -266,6 +268,7 @@ def assemble(
     first time raises here (exit 2), before the lock is taken."""
     files = live_files(settings, now)
     templates = live_templates(settings.templates_dir, now)
+    writable_data_dir(settings.data_dir)
 
     def provider() -> tuple[Registry, Profile]:
         # each pass looks for edits; the web app polls the same state between ticks
@@ -282,6 +285,35 @@ def assemble(
         settings, provider, renderer, transport=transport, now=now, use_lock=use_lock
     )
     return Assembled(service, files, templates)
+
+
+def writable_data_dir(path: Path) -> None:
+    """Create the data directory if needed and prove that a file can be written in it, before
+    anything else does: a missing or read-only directory is one clear error (exit 1), not a
+    traceback from whichever of the lock, the outbox or the Maildir came first."""
+    import getpass
+    import tempfile
+
+    what = f"data directory {path} (the outbox, the Maildir and the instance lock)"
+    fix = "or set OBSERVANCES_DATA_DIR (data_dir) to one that user can write"
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = f"uid {os.getuid()}"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ObservancesError(
+            f"{what}: cannot create it ({exc.strerror}); create it for user {user}, {fix}"
+        ) from None
+    try:
+        handle, probe = tempfile.mkstemp(dir=path, prefix=".write-test-")
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as exc:
+        raise ObservancesError(
+            f"{what}: cannot write in it ({exc.strerror}); make it writable by user {user}, {fix}"
+        ) from None
 
 
 def send_due(settings: Settings, *, dry_run: bool | None = None) -> PassReport:
