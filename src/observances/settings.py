@@ -130,8 +130,8 @@ class Settings(BaseSettings):
     smtp_security: Literal["none", "starttls", "tls"] = Field(
         "starttls", description="none, starttls, or tls (implicit TLS)."
     )
-    smtp_timeout: Annotated[float, Field(ge=1, le=600, allow_inf_nan=False)] = Field(
-        30.0, description="Seconds to wait for the SMTP server (1-600)."
+    smtp_timeout: Annotated[float, Field(ge=0.1, le=600, allow_inf_nan=False)] = Field(
+        30.0, description="Seconds to wait for the SMTP server (0.1-600)."
     )
     mail_from: str = Field("observances@localhost", description="From address of the drafts.")
     mail_to: Annotated[tuple[str, ...], NoDecode] = Field(

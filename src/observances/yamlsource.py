@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -110,6 +111,13 @@ _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U0001
 _ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,])[&*][^\s\[\]{},]", re.MULTILINE)
 
 
+# yaml-rs 0.1.6 crashes the whole process (SIGSEGV inside its parser) when called from worker
+# threads: tests/test_service_inprocess.py, whose ticks reload in APScheduler's threads, crashed
+# on every run, with or without a lock around the parser, and passed with yaml-rs used only by
+# the main thread. The service reloads in its scheduler's and web app's threads, so there the
+# exact reader (PyYAML) reads every file; the CLI keeps the fast path.
+
+
 def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
     """The file's text, or the problems that keep it from being read: too large, not UTF-8,
     or holding control characters."""
@@ -156,6 +164,8 @@ def fast_load(text: str) -> Any | None:
     """The file's values, or None when only the exact reader may judge it."""
     import yaml_rs
 
+    if threading.current_thread() is not threading.main_thread():
+        return None  # yaml-rs crashes in worker threads: see above `decode`
     if _NOT_PRINTABLE.search(text) or _ANCHOR_OR_ALIAS.search(text):
         return None
     try:
