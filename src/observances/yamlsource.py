@@ -86,7 +86,10 @@ def format_path(path: Path) -> str:
     """('observances', 3, 'dates', 1, 'since') -> 'observances[3].dates[1].since'."""
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+        if isinstance(part, str) and not part.isprintable():
+            out += f"[{part!r}]"  # a key such as "\r" must not break or color the terminal
+        else:
+            out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
     return out
 
 
