@@ -39,6 +39,14 @@ def validate(registry_path: str | None) -> None:
         f"{spans} date spans, "
         f"{unverified} unverified; no problems found."
     )
+    # names in the other UN languages: how many, and how many rest on the UN's own pages
+    click.echo(
+        "names: "
+        + "; ".join(
+            f"{c.language} {c.names}/{c.entries} ({c.confirmed} confirmed, {c.primary} primary)"
+            for c in registry.name_coverage()
+        )
+    )
 
 
 @click.command("list")
