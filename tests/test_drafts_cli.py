@@ -82,7 +82,7 @@ def test_html_and_spanish(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(
         capsys,
         "preview",
-        "rwanda-genocide-reflection",  # no source gives its Spanish name
+        "solstice-day",  # no source gives its Spanish name
         "--year",
         "2027",
         "--lang",
@@ -93,7 +93,8 @@ def test_html_and_spanish(capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert code == 0
     assert "<h1>AIPR conmemora <mark>[[TODO: nombre oficial en español" in out
-    assert "7 de abril de 2027" in out
+    assert "21 de junio de 2027" in out
+    assert '<div lang="es" dir="ltr">' in out
 
 
 @pytest.mark.parametrize(

@@ -217,22 +217,7 @@ def test_unverified_entries_say_why_and_single_source_rows_are_unverified() -> N
             assert not entry_for(row).verified, row["name"]
 
 
-def test_translated_names_come_from_the_names_table_with_their_source() -> None:
-    names = {row["name_en"]: row for row in read_tsv("un-observance-names.tsv")}
-    for row in MAPPED:
-        obs = entry_for(row)
-        source = names.get(row["name"])
-        if source is None:
-            continue
-        for language in ("es", "fr"):
-            cell = source[f"name_{language}"].strip()
-            given = (obs.translated_names or {}).get(language)
-            if cell:
-                assert given is not None, (obs.id, language)
-                assert given.name == cell, (obs.id, language)
-                assert given.source == source[f"source_{language}"].split(" ; ")[0].strip()
-            else:
-                assert given is None, f"{obs.id}: no source gives a {language} name"
+# translated names: tests/test_languages.py checks them against the names research table
 
 
 ATROCITY_PREVENTION = {

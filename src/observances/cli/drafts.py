@@ -41,7 +41,7 @@ lang_option = click.option(
     "--lang",
     "language",
     metavar="LANG",
-    help="The draft's language, en or es (default: the profile's).",
+    help="The draft's language: en, es, fr, ar, zh or ru (default: the profile's).",
 )
 strict_option = click.option(
     "--strict", is_flag=True, help="Fail (exit 1) when any placeholder remains."
