@@ -220,3 +220,16 @@ def test_the_profile_gives_its_own_texts_in_a_language(tmp_path: Path) -> None:
     asked = [p for p in french.placeholders if "nom en français du programme" in p]
     assert len(asked) == 1
     assert "Latin American Program" in asked[0]
+
+
+def test_every_template_in_another_language_is_marked_for_review_and_listed() -> None:
+    listed = (ROOT / "docs" / "languages.md").read_text(encoding="utf-8")
+    found = 0
+    for language in OTHER:
+        for path in sorted((ROOT / "templates" / language).rglob("*.md.j2")):
+            found += 1
+            header = path.read_text(encoding="utf-8").split("-#}", 1)[0]
+            assert header.startswith("{#-"), path
+            assert "REVIEW" in header, path
+            assert path.relative_to(ROOT).as_posix() in listed, path
+    assert found == 20
