@@ -126,6 +126,12 @@ class Profile:
         related = tuple(p for p in self.programs if p.relates_to(obs))
         return related or self.programs
 
+    def languages_for(self, obs: Observance) -> tuple[str, ...]:
+        """The languages drafts for `obs` are written in: the profile's, then those of the
+        programs whose work meets it, each once."""
+        programs = tuple(p.language for p in self.programs_for(obs))
+        return tuple(dict.fromkeys((self.language, *programs)))
+
     def lead_days_for(self, obs: Observance) -> tuple[int, ...]:
         """Days ahead to send drafts for `obs`, largest first, without repeats."""
         by_id = self.lead_days.by_id or {}

@@ -176,7 +176,8 @@ def drafts_(
     templates_dir: str | None,
 ) -> None:
     """Write a draft for every occurrence the organization marks in a window, as
-    OUT/<start date>-<id>.md (<id>.<lang>.md in another language than the profile's)."""
+    OUT/<start date>-<id>.md, and one in each language of the programs it concerns as
+    <id>.<lang>.md (only LANG with --lang)."""
     from observances import clock
     from observances.drafts.render import IncompleteDraftError, render
     from observances.drafts.templates import TemplateSet
@@ -194,7 +195,12 @@ def drafts_(
     templates = TemplateSet.load(settings.templates_dir)
     found = occurrences(profile.marked(registry), start, end)
     # render every draft before writing any, so that a template error leaves no half-done run
-    rendered = [render(occ, profile, templates, language=language, today=today) for occ in found]
+    # without --lang, one draft per language: the profile's and its related programs' own
+    rendered = [
+        render(occ, profile, templates, language=lang, today=today)
+        for occ in found
+        for lang in ((language,) if language else profile.languages_for(occ.observance))
+    ]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     total = 0

@@ -8,7 +8,7 @@ be reviewed by an Arabic-speaking editor (docs/languages.md)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import assert_never
+from typing import ClassVar, assert_never
 
 from babel.dates import format_date, format_skeleton, get_day_names, get_month_names
 
@@ -210,6 +210,24 @@ class Arabic(Wording):
 
     def confirm_first_year(self, year: int) -> str:
         return f"تأكيد سنة الاحتفال الأول ({year}) قبل ذكر عدد مرات الاحتفال"
+
+    _FACTS: ClassVar[dict[str, str]] = {
+        "name": "الاسم",
+        "former name": "اسم سابق",
+        "first year": "سنة الاحتفال الأول",
+        "act": "صك الإعلان",
+        "rule": "قاعدة تحديد التاريخ",
+    }
+
+    def unverified(self, facts: tuple[str, ...]) -> str:
+        listed = "، ".join(self._FACTS.get(f, f) for f in dict.fromkeys(facts))
+        return f"لم يؤكد أي مصدر أولي (ولا مصدران ثانويان مستقلان) بعد ما يلي: {listed}"
+
+    def provisional(self, body: str) -> str:
+        return f"تاريخ مؤقت محسوب على أساس اكتمال القمر، يُؤكَّد عند الإعلان عنه ({body})"
+
+    def year_of(self, k: int, n: int) -> str:
+        return f"السنة {k} من {n}"
 
     def missing_name(self, name_en: str) -> str:
         return f"الاسم الرسمي بالعربية لـ{quoted(name_en)}"

@@ -7,7 +7,7 @@ to agree with a noun chosen at run time. To be reviewed by a French-speaking edi
 from __future__ import annotations
 
 import datetime as dt
-from typing import assert_never
+from typing import ClassVar, assert_never
 
 from babel.dates import format_date, format_skeleton, get_day_names, get_month_names
 
@@ -273,6 +273,31 @@ class French(Wording):
             f"confirmer l{APOSTROPHE}année de la première célébration ({year}) avant de citer "
             f"le numéro d{APOSTROPHE}édition"
         )
+
+    _FACTS: ClassVar[dict[str, str]] = {
+        "name": "le nom",
+        "former name": "un ancien nom",
+        "first year": f"l{APOSTROPHE}année de la première célébration",
+        "act": f"l{APOSTROPHE}acte de proclamation",
+        "rule": "la règle de la date",
+    }
+
+    def unverified(self, facts: tuple[str, ...]) -> str:
+        named = [self._FACTS.get(f, f) for f in dict.fromkeys(facts)]
+        listed = ", ".join(named[:-1]) + (" et " if len(named) > 1 else "") + named[-1]
+        return (
+            "aucune source primaire (ni deux sources secondaires indépendantes) ne confirme "
+            f"encore {listed}"
+        )
+
+    def provisional(self, body: str) -> str:
+        return (
+            f"date provisoire, calculée d{APOSTROPHE}après la pleine lune, à confirmer lorsque "
+            f"la date sera annoncée ({body})"
+        )
+
+    def year_of(self, k: int, n: int) -> str:
+        return f"année {k} sur {n}"
 
     def missing_name(self, name_en: str) -> str:
         return f"nom officiel en français de {quoted(name_en)}"

@@ -7,7 +7,7 @@ would have to agree with it. To be reviewed by a Russian-speaking editor (docs/l
 from __future__ import annotations
 
 import datetime as dt
-from typing import assert_never
+from typing import ClassVar, assert_never
 
 from babel.dates import format_date, format_skeleton, get_day_names, get_month_names
 
@@ -214,6 +214,30 @@ class Russian(Wording):
 
     def confirm_first_year(self, year: int) -> str:
         return f"подтвердить год первого проведения ({year}), прежде чем указывать его номер"
+
+    _FACTS: ClassVar[dict[str, str]] = {
+        "name": "название",
+        "former name": "прежнее название",
+        "first year": "год первого проведения",
+        "act": "документ о провозглашении",
+        "rule": "правило определения даты",
+    }
+
+    def unverified(self, facts: tuple[str, ...]) -> str:
+        listed = ", ".join(self._FACTS.get(f, f) for f in dict.fromkeys(facts))
+        return (
+            "ни один первичный источник (и ни два независимых вторичных) пока не "
+            f"подтверждает следующее: {listed}"
+        )
+
+    def provisional(self, body: str) -> str:
+        return (
+            "предварительная дата, рассчитанная по полнолунию; подтвердить после "
+            f"объявления ({body})"
+        )
+
+    def year_of(self, k: int, n: int) -> str:
+        return f"год {k} из {n}"
 
     def missing_name(self, name_en: str) -> str:
         return f"официальное название на русском языке для {quoted(name_en)}"

@@ -6,7 +6,7 @@ editor (docs/languages.md)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import assert_never
+from typing import ClassVar, assert_never
 
 from babel.dates import format_date, format_skeleton, get_day_names
 
@@ -207,6 +207,24 @@ class Chinese(Wording):
 
     def confirm_first_year(self, year: int) -> str:
         return f"引用届数之前，请确认首次举办的年份（{year}年）"
+
+    _FACTS: ClassVar[dict[str, str]] = {
+        "name": "名称",
+        "former name": "曾用名",
+        "first year": "首次举办年份",
+        "act": "宣布该纪念活动的文件",
+        "rule": "日期规则",
+    }
+
+    def unverified(self, facts: tuple[str, ...]) -> str:
+        listed = "、".join(self._FACTS.get(f, f) for f in dict.fromkeys(facts))
+        return f"尚无主要来源（或两个独立的次要来源）证实：{listed}"
+
+    def provisional(self, body: str) -> str:
+        return f"暂定日期，根据满月推算；正式公布后请确认（{body}）"
+
+    def year_of(self, k: int, n: int) -> str:
+        return f"第{k}年（共{n}年）"
 
     def missing_name(self, name_en: str) -> str:
         return f"{quoted(name_en)}的官方中文名称"
