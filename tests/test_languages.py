@@ -10,9 +10,12 @@ import datetime as dt
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
+import recurring_ical_events
 from conftest import run_cli as run
+from icalendar import Calendar
 
 from observances.drafts.render import Draft, render
 from observances.drafts.templates import TemplateSet
@@ -233,3 +236,63 @@ def test_every_template_in_another_language_is_marked_for_review_and_listed() ->
             assert "REVIEW" in header, path
             assert path.relative_to(ROOT).as_posix() in listed, path
     assert found == 20
+
+
+# --- feeds per language -------------------------------------------------------------------------
+
+
+def feed_events(capsys: pytest.CaptureFixture[str], language: str) -> list[Any]:
+    code, out, _ = run(
+        capsys, "feed", "--registry", str(ROOT / "observances.yaml"), "--from", "2027",
+        "--to", "2027", "--lang", language,
+    )  # fmt: skip
+    assert code == 0
+    calendar = Calendar.from_ical(out)
+    found = recurring_ical_events.of(calendar).between(dt.date(2027, 1, 1), dt.date(2028, 1, 1))
+    return sorted(found, key=lambda e: (str(e["UID"]), e.decoded("DTSTART")))
+
+
+def test_a_feed_in_each_language_has_the_english_feeds_events_with_names_in_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    english = feed_events(capsys, "en")
+    when = [(str(e["UID"]), e.decoded("DTSTART"), e.decoded("DTEND")) for e in english]
+    for language in ("fr", "ar", "zh", "ru"):
+        events = feed_events(capsys, language)
+        assert [(str(e["UID"]), e.decoded("DTSTART"), e.decoded("DTEND")) for e in events] == when
+        translated = 0
+        for event in events:
+            # the UID is <id>-<year>[-<n>]@observances
+            uid = re.fullmatch(r"(.+)-2027(-\d+)?@observances", str(event["UID"]))
+            assert uid is not None
+            obs = registry().get(uid[1])
+            name = obs.name_for(language, 2027)
+            summary = event["SUMMARY"]
+            if name is None:
+                # the English name, said to be English, and the name asked for in that language
+                assert summary.params["LANGUAGE"] == "en"
+                assert str(event["DESCRIPTION"]).startswith("[[TODO: ")
+            else:
+                translated += 1
+                assert str(summary) == name
+                assert summary.params["LANGUAGE"] == language
+            assert event["DESCRIPTION"].params["LANGUAGE"] == language
+        assert translated > 100, language
+
+
+def test_the_feed_server_serves_each_language_and_the_index_offers_them(tmp_path: Path) -> None:
+    from starlette.testclient import TestClient
+    from web_support import make_app, workspace
+
+    app, _ = make_app(*workspace(tmp_path))
+    with TestClient(app) as client:
+        french = client.get("/feeds/all.fr.ics")
+        assert french.status_code == 200
+        assert french.headers["content-disposition"] == 'inline; filename="all.fr.ics"'
+        assert b"DESCRIPTION;LANGUAGE=fr:" in french.content
+        english = client.get("/feeds/all.ics")
+        uids = [e["UID"] for e in Calendar.from_ical(english.content).walk("VEVENT")]
+        assert [e["UID"] for e in Calendar.from_ical(french.content).walk("VEVENT")] == uids
+        assert client.get("/feeds/all.de.ics").status_code == 404
+        index = client.get("/").text
+        assert 'href="http://testserver/feeds/all.ar.ics" hreflang="ar" lang="ar"' in index
