@@ -186,7 +186,8 @@ def selection(
     if ids:
         about.append(f"with the id {' or '.join(ids)}")
     if marked:
-        assert profile is not None, "a marked selection needs the profile"
+        if profile is None:
+            raise ValueError("a marked selection needs the profile")
         title = f"Observances {profile.short_name} marks: {label}"
         description = f"The observances {' and '.join(about)} that {profile.name} marks."
     else:
