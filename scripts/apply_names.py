@@ -165,8 +165,9 @@ def apply(text: str, table: dict[str, dict[str, dict[str, str]]]) -> tuple[str, 
 
 
 def main() -> None:
-    registry = Path(sys.argv[1] if len(sys.argv) > 1 else "observances.yaml")
-    names = Path(sys.argv[2] if len(sys.argv) > 2 else "tests/data/reference/names.tsv")
+    given = sys.argv[1:]
+    defaults = ["observances.yaml", "tests/data/reference/names.tsv"]
+    registry, names = (Path(p) for p in [*given, *defaults[len(given) :]][:2])
     table: dict[str, dict[str, dict[str, str]]] = {}
     with names.open(encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f, delimiter="\t"):

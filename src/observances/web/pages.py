@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
+from babel import Locale
+
 from observances.occurrences import occurrences
 from observances.web.state import Loaded
 from observances.words import LANGUAGES, for_language
@@ -60,8 +62,6 @@ def _links(base: str, name: str) -> tuple[str, str]:
 def _in_languages(base: str, name: str) -> str:
     """Links to the feed with names and descriptions in the other UN languages, each labelled
     in its own language (Babel's names), with `lang` and `hreflang` for screen readers."""
-    from babel import Locale
-
     links = [
         f'<a href="{escape(f"{base}/feeds/{name}.{lang}.ics")}" hreflang="{lang}" lang="{lang}">'
         f"{escape(Locale.parse(lang).display_name or lang)}</a>"
