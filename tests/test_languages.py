@@ -296,3 +296,17 @@ def test_the_feed_server_serves_each_language_and_the_index_offers_them(tmp_path
         assert client.get("/feeds/all.de.ics").status_code == 404
         index = client.get("/").text
         assert 'href="http://testserver/feeds/all.ar.ics" hreflang="ar" lang="ar"' in index
+
+
+def test_a_profile_text_in_a_language_without_wording_is_refused_at_load(tmp_path: Path) -> None:
+    from observances.errors import RegistryError
+
+    text = (ROOT / "profiles" / "aipr.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "profile.yaml"
+    path.write_text(text + "translations:\n  de:\n    about: Text.\n", encoding="utf-8")
+    with pytest.raises(RegistryError) as caught:
+        load_profile(path, registry())
+    (problem,) = caught.value.problems
+    assert problem.path.endswith("translations.de")
+    assert problem.line == text.count("\n") + 3  # where the texts of `de` start
+    assert "no wording for language 'de'" in problem.message

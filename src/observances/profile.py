@@ -198,6 +198,8 @@ def _check(profile: Profile, registry: Registry) -> list[tuple[tuple[str | int, 
     tags(("marks", "tags"), profile.marks.tags)
     for i, program in enumerate(profile.programs):
         language(("programs", i, "language"), program.language)
+        for lang in program.translations or {}:
+            language(("programs", i, "translations", lang), lang)
         ids(("programs", i, "ids"), program.ids)
         tags(("programs", i, "tags"), program.tags)
     tags(("lead_days", "by_tag"), tuple(profile.lead_days.by_tag or ()))
