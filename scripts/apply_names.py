@@ -20,11 +20,11 @@ What is written, per language that the table gives a name for:
                 recorded form has the better evidence, and a reader must see the doubt), and
                 for the typographic repairs below
 
-Source classes follow the research's rules (README "Decision rules"): the UN's domains and
-the agencies' own are primary, GitHub files are datasets, the rest secondary; two copies are
-classed by what the research says they are (PaperMonth's fr.wikipedia labels are secondary,
-sby168.com is a scraped copy of the UN list). The script checks its classes against the
-table's `classes` column and stops if any row disagrees.
+Source classes come from the project's one table of addresses (registry/sources.py), as every
+other source in the registry does, so a name and a date are classed alike. It agrees with the
+research's `classes` column except where the research classed a copy by what it copied
+(PaperMonth's fr.wikipedia labels, sby168.com's copy of the UN list): the table classes an
+address by its host alone. `status` is the research's.
 """
 
 from __future__ import annotations
@@ -34,19 +34,12 @@ import json
 import re
 import sys
 from pathlib import Path
-from urllib.parse import urlparse
+
+# the project's table: from the repository this script is in, or the one it is run from
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent / "src"), str(Path.cwd() / "src")]
+from observances.registry.sources import source_class  # noqa: E402
 
 LANGS = ("ar", "zh", "fr", "ru", "es")
-PRIMARY_DOMAINS = (
-    "un.org",
-    "unesco.org",
-    "fao.org",
-    "unep.org",
-    "ohchr.org",
-    "unfpa.org",
-    "who.int",
-    "undrr.org",
-)
 
 # Evident scrape defects repaired, with why. Both French copies (TR and PaperMonth) are scrapes
 # of the same un.org/fr list, whose markup joins "crime" and "de"; the space is restored and the
@@ -61,20 +54,12 @@ REPAIRS = {
 }
 
 
-def classify(address: str, copies: str) -> list[tuple[str, str]]:
-    """The address with its class; PaperMonth's file can be two copies at once, the UN list
-    scraped (a dataset) and fr.wikipedia labels (secondary), and is then listed twice."""
-    if "sby168.com" in address:
-        return [(address, "dataset")]  # a copy of the un.org list pages, as the research says
-    if address.startswith(("github:", "https://github.com/")):
-        if "PaperMonth" in address and "PMW" in copies.split(","):
-            wiki = (f"{address} (its fr.wikipedia labels)", "secondary")
-            return [(address, "dataset"), wiki] if "PM" in copies.split(",") else [wiki]
-        return [(address, "dataset")]
-    host = (urlparse(address).hostname or "").lower()
-    if any(host == d or host.endswith("." + d) for d in PRIMARY_DOMAINS):
-        return [(address, "primary")]
-    return [(address, "secondary")]
+def classify(address: str) -> str:
+    """The project's one table (src/observances/registry/sources.py) classes every address; an
+    entry that names no address (an unidentified repository) is a dataset."""
+    if not address.startswith(("http://", "https://")):
+        return "dataset"
+    return str(source_class(address).value)
 
 
 def q(text: str) -> str:
@@ -97,13 +82,8 @@ def block_for(rows: dict[str, dict[str, str]], indent: str) -> list[str]:
         row = rows.get(lang)
         if row is None:
             continue
-        copies = row["note"].split(" | ")[0].removeprefix("copies: ")
         sources = [s.strip() for s in row["sources"].split(" ; ") if s.strip()]
-        classed = [sc for s in sources for sc in classify(s, copies)]
-        got = {c for _, c in classed}
-        want = {c.strip() for c in row["classes"].split(" ; ") if c.strip()}
-        if got != want:
-            sys.exit(f"{row['id']} {lang}: classes {sorted(got)} != table {sorted(want)}")
+        classed = [(s, classify(s)) for s in sources]
         ordered = sorted(classed, key=lambda sc: sc[1] != "primary")  # else the table's order
         (source, source_class), others = ordered[0], ordered[1:]
         name, review = row["name"], review_of(row["note"])

@@ -20,6 +20,7 @@ from observances.registry.rules import (
     AnyOf,
     DayRange,
     FixedDate,
+    FullMoon,
     MonthDay,
     NthWeekday,
     Rule,
@@ -116,6 +117,9 @@ class Arabic(Wording):
                 return "طوال الفترة"
             case Announced(announced=dates):
                 return f"مواعيد تُعلن كل عام (المعروف منها: {len(dates)})"
+            case FullMoon(full_moon=month, time_zone=zone):
+                name = get_month_names("wide", locale=LOCALE)[MONTHS.index(month) + 1]
+                return f"يوم اكتمال القمر في شهر {name} ({zone})، إلى حين الإعلان عنه"
             case _:
                 assert_never(rule)
 
@@ -129,6 +133,8 @@ class Arabic(Wording):
                 return self.rule_label(rule)
             case Announced():
                 return "في موعد يُعلن كل عام"
+            case FullMoon():
+                return f"في {self.rule_label(rule)}"
             case _:
                 assert_never(rule)
 

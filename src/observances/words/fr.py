@@ -19,6 +19,7 @@ from observances.registry.rules import (
     AnyOf,
     DayRange,
     FixedDate,
+    FullMoon,
     MonthDay,
     NthWeekday,
     Rule,
@@ -124,6 +125,12 @@ class French(Wording):
 
     # --- rules and sources --------------------------------------------------------------------
 
+    @staticmethod
+    def _of_month(month: str) -> str:
+        """ "de mai", "d’avril": the month's name after "de", elided before a vowel."""
+        name = str(get_month_names("wide", locale=LOCALE)[MONTHS.index(month) + 1])
+        return f"d{APOSTROPHE}{name}" if name[:1] in "aeiou" else f"de {name}"
+
     def _nth(self, rule: NthWeekday) -> str:
         month = get_month_names("wide", locale=LOCALE)[MONTHS.index(rule.month) + 1]
         day = get_day_names("wide", locale=LOCALE)[WEEKDAYS.index(rule.weekday)]
@@ -152,6 +159,9 @@ class French(Wording):
                 return "toute la période"
             case Announced(announced=dates):
                 return f"dates annoncées chaque année ({len(dates)} connues)"
+            case FullMoon(full_moon=month, time_zone=zone):
+                until = f"jusqu{APOSTROPHE}à son annonce"
+                return f"le jour de la pleine lune {self._of_month(month)} ({zone}), {until}"
             case _:
                 assert_never(rule)
 
@@ -179,6 +189,8 @@ class French(Wording):
                 return "pendant toute la période"
             case Announced():
                 return "à une date annoncée chaque année"
+            case FullMoon(full_moon=month):
+                return f"le jour de la pleine lune {self._of_month(month)}"
             case _:
                 assert_never(rule)
 

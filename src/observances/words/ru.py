@@ -19,6 +19,7 @@ from observances.registry.rules import (
     AnyOf,
     DayRange,
     FixedDate,
+    FullMoon,
     MonthDay,
     NthWeekday,
     Rule,
@@ -128,6 +129,12 @@ class Russian(Wording):
                 return "весь период"
             case Announced(announced=dates):
                 return f"даты объявляются ежегодно (известно: {len(dates)})"
+            case FullMoon(full_moon=month, time_zone=zone):
+                name = get_month_names("wide", context="stand-alone", locale=LOCALE)
+                return (
+                    f"день полнолуния в месяце «{name[MONTHS.index(month) + 1]}» ({zone}), "
+                    "до официального объявления"
+                )
             case _:
                 assert_never(rule)
 

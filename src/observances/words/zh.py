@@ -18,6 +18,7 @@ from observances.registry.rules import (
     AnyOf,
     DayRange,
     FixedDate,
+    FullMoon,
     MonthDay,
     NthWeekday,
     Rule,
@@ -120,6 +121,8 @@ class Chinese(Wording):
                 return "整个期间"
             case Announced(announced=dates):
                 return f"每年公布的日期（已知{len(dates)}个）"
+            case FullMoon(full_moon=month, time_zone=zone):
+                return f"{MONTHS.index(month) + 1}月满月之日（{zone}），以正式公布为准"
             case _:
                 assert_never(rule)
 
