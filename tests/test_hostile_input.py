@@ -210,7 +210,7 @@ def check_one(tmp_path: Path, kind: str, data: bytes) -> None:
 
 FUZZ = settings(
     max_examples=150,
-    derandomize=True,  # the same examples on every run: CI stays stable; raise max_examples to explore
+    derandomize=True,  # the same examples on every run, so that CI stays stable
     deadline=dt.timedelta(seconds=SECONDS),
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
