@@ -7,9 +7,19 @@ from typing import TYPE_CHECKING
 
 import click
 
-from observances import defaults
-from observances.cli.options import date_option, json_option, load_registry, registry_option
-from observances.cli.output import echo_json, table
+from observances.cli.options import (
+    format_option,
+    load_registry,
+    observance_argument,
+    profile_option,
+    registry_in_force,
+    registry_option,
+    selected,
+    selection_options,
+    window,
+    window_options,
+)
+from observances.cli.output import echo_json, echo_records, table
 
 if TYPE_CHECKING:
     from observances.registry import Observance
@@ -24,18 +34,16 @@ def _english() -> Wording:
     return for_language("en")
 
 
-KINDS = ("day", "week", "month", "year", "decade", "period")
-
-
 @click.command()
 @registry_option
 def validate(registry_path: str | None) -> None:
     """Check the registry and report every problem, one per line (exit 2 if any)."""
-    registry = load_registry(registry_path)
+    path = registry_in_force(registry_path)
+    registry = load_registry(path)
     spans = sum(len(obs.dates) for obs in registry.observances)
     unverified = sum(not obs.verified for obs in registry.observances)
     click.echo(
-        f"{registry_path or defaults.REGISTRY}: {len(registry.observances)} observances, "
+        f"{path}: {len(registry.observances)} observances, "
         f"{spans} date spans, "
         f"{unverified} unverified; no problems found."
     )
@@ -43,17 +51,24 @@ def validate(registry_path: str | None) -> None:
 
 @click.command("list")
 @registry_option
-@click.option("--tag", "tags", multiple=True, help="Only observances with this tag (repeatable).")
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS), help="Only this kind.")
-@json_option
+@profile_option
+@selection_options
+@format_option
 def list_(
-    registry_path: str | None, tags: tuple[str, ...], kinds: tuple[str, ...], as_json: bool
+    registry_path: str | None,
+    profile_path: str | None,
+    ids: tuple[str, ...],
+    tags: tuple[str, ...],
+    kinds: tuple[str, ...],
+    marked: bool,
+    fmt: str,
 ) -> None:
     """List the observances in the registry."""
     registry = load_registry(registry_path)
-    selected = registry.select(tags=tags, kinds=kinds)
-    if as_json:
-        echo_json(
+    chosen = selected(registry, ids, tags, kinds, marked, profile_path)
+    if fmt != "table":
+        echo_records(
+            fmt,
             [
                 {
                     "id": obs.id,
@@ -63,8 +78,8 @@ def list_(
                     "tags": list(obs.tags),
                     "verified": obs.verified,
                 }
-                for obs in selected
-            ]
+                for obs in chosen
+            ],
         )
         return
     table(
@@ -76,7 +91,7 @@ def list_(
                 o.name + ("" if o.verified else " (unverified)"),
                 ", ".join(o.tags),
             )
-            for o in selected
+            for o in chosen
         ],
         ("cyan", "", "", "green"),
         shrink=2,
@@ -84,13 +99,13 @@ def list_(
 
 
 @click.command()
-@click.argument("observance_id", metavar="ID")
+@observance_argument
 @registry_option
-@json_option
-def show(observance_id: str, registry_path: str | None, as_json: bool) -> None:
+@format_option(formats=("table", "json"))
+def show(observance_id: str, registry_path: str | None, fmt: str) -> None:
     """Show one observance: its names, dates over time, citations and notes."""
     obs = load_registry(registry_path).get(observance_id)
-    if as_json:
+    if fmt == "json":
         from pydantic import TypeAdapter
 
         data = TypeAdapter(type(obs)).dump_python(obs, mode="json", exclude_none=True)
@@ -146,35 +161,34 @@ def _print_dates(obs: Observance) -> None:
 
 @click.command()
 @registry_option
-@date_option("--from", "start", "First day (default: today).")
-@date_option("--to", "end", "Last day, inclusive.")
-@click.option("--days", type=click.IntRange(min=1), help="How many days ahead (default 60).")
-@click.option("--tag", "tags", multiple=True, help="Only observances with this tag (repeatable).")
-@click.option("--id", "ids", multiple=True, help="Only this observance (repeatable).")
-@json_option
+@profile_option
+@window_options(default_days=60)
+@selection_options
+@format_option
 def upcoming(
     registry_path: str | None,
+    profile_path: str | None,
     start: dt.date | None,
     end: dt.date | None,
     days: int | None,
-    tags: tuple[str, ...],
     ids: tuple[str, ...],
-    as_json: bool,
+    tags: tuple[str, ...],
+    kinds: tuple[str, ...],
+    marked: bool,
+    fmt: str,
 ) -> None:
     """Observances starting in a window: from today for 60 days unless told otherwise."""
     from observances import clock
     from observances.occurrences import occurrences
 
-    if end is not None and days is not None:
-        raise click.UsageError("give --to or --days, not both")
-    start = start or clock.today()
-    end = end or start + dt.timedelta(days=(days or 60) - 1)
-    if end < start:
-        raise click.BadParameter(f"{end} is before --from {start}", param_hint="--to")
+    start, end = window(start, end, days, clock.today(), 60)
     registry = load_registry(registry_path)
-    found = occurrences(registry.select(ids=ids, tags=tags), start, end)
-    if as_json:
+    found = occurrences(selected(registry, ids, tags, kinds, marked, profile_path), start, end)
+    if fmt == "json":
         echo_json([occ.as_json() for occ in found])
+        return
+    if fmt == "csv":
+        echo_records(fmt, [occ.as_json() for occ in found])
         return
     words = _english()
     if not found:

@@ -8,17 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
 from observances.cli.options import (
     date_option,
+    id_option,
+    kind_option,
     load_registry,
+    observance_argument,
+    output_option,
     profile_option,
     registry_option,
     settings_with,
+    tag_option,
     templates_option,
+    window,
+    window_options,
 )
 from observances.errors import InputError
 
@@ -93,7 +100,7 @@ def _formatted(draft: Draft, fmt: str) -> str:
 
 
 @click.command()
-@click.argument("observance_id", metavar="ID")
+@observance_argument
 @click.option("--year", type=int, help="The occurrence in this year (the first, if several).")
 @date_option("--date", "on", "The occurrence on this date (any day of a week will do).")
 @format_option
@@ -104,6 +111,7 @@ def _formatted(draft: Draft, fmt: str) -> str:
     help="Render with this template file instead of the one the overrides choose.",
 )
 @strict_option
+@output_option()
 @registry_option
 @profile_option
 @templates_option
@@ -115,6 +123,7 @@ def preview(
     language: str | None,
     template: str | None,
     strict: bool,
+    output: TextIO,
     registry_path: str | None,
     profile_path: str | None,
     templates_dir: str | None,
@@ -136,7 +145,7 @@ def preview(
     draft = render(
         occurrence, profile, templates, language=language, today=today, template=template
     )
-    click.echo(_formatted(draft, fmt), nl=False)
+    click.echo(_formatted(draft, fmt), nl=False, file=output)
     count = len(draft.placeholders)
     click.echo(
         f"\n--- {count} placeholder{'s' * (count != 1)} in {draft.template}"
@@ -150,10 +159,13 @@ def preview(
 
 
 @click.command("drafts")
-@date_option("--from", "start", "First day (default: today).")
-@date_option("--to", "end", "Last day, inclusive (default: 60 days from the first).")
+@window_options(default_days=60)
+@id_option
+@tag_option
+@kind_option
 @click.option(
-    "--out",
+    "-o",
+    "--output",
     "out_dir",
     default="drafts",
     show_default=True,
@@ -168,6 +180,10 @@ def preview(
 def drafts_(
     start: dt.date | None,
     end: dt.date | None,
+    days: int | None,
+    ids: tuple[str, ...],
+    tags: tuple[str, ...],
+    kinds: tuple[str, ...],
     out_dir: str,
     language: str | None,
     strict: bool,
@@ -176,7 +192,8 @@ def drafts_(
     templates_dir: str | None,
 ) -> None:
     """Write a draft for every occurrence the organization marks in a window, as
-    OUT/<start date>-<id>.md (<id>.<lang>.md in another language than the profile's)."""
+    OUTPUT/<start date>-<id>.md (<id>.<lang>.md in another language than the profile's);
+    --id, --tag and --kind narrow the marked observances."""
     from observances import clock
     from observances.drafts.render import IncompleteDraftError, render
     from observances.drafts.templates import TemplateSet
@@ -184,15 +201,13 @@ def drafts_(
     from observances.profile import load_profile
 
     today = clock.today()
-    start = start or today
-    end = end or start + dt.timedelta(days=59)
-    if end < start:
-        raise click.BadParameter(f"{end} is before --from {start}", param_hint="--to")
+    start, end = window(start, end, days, today, 60)
     settings = settings_with(registry_path, profile_path, templates_dir)
     registry = load_registry(settings.registry)
     profile = load_profile(settings.profile, registry)
     templates = TemplateSet.load(settings.templates_dir)
-    found = occurrences(profile.marked(registry), start, end)
+    chosen = {obs.id for obs in registry.select(ids=ids, tags=tags, kinds=kinds)}
+    found = occurrences([o for o in profile.marked(registry) if o.id in chosen], start, end)
     # render every draft before writing any, so that a template error leaves no half-done run
     rendered = [render(occ, profile, templates, language=language, today=today) for occ in found]
     out = Path(out_dir)

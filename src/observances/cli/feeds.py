@@ -2,62 +2,82 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import BinaryIO
 
 import click
 
-from observances.cli.options import load_registry, profile_option, registry_option, settings_with
-
-YEAR = click.IntRange(1900, 2200)
+from observances.cli.options import (
+    load_registry,
+    output_option,
+    profile_option,
+    registry_option,
+    selected,
+    selection_options,
+    settings_with,
+    window_options,
+)
 
 
 @click.command()
 @registry_option
 @profile_option
-@click.option("--from", "first", type=YEAR, metavar="YEAR", help="First year (default: last year).")
-@click.option("--to", "last", type=YEAR, metavar="YEAR", help="Last year (default: 3 years on).")
-@click.option("--tag", "tags", multiple=True, help="Only observances with this tag (repeatable).")
-@click.option("--id", "ids", multiple=True, help="Only this observance (repeatable).")
-@click.option("--marked", is_flag=True, help="Only what the organization profile marks.")
+@window_options(default_days=None)
 @click.option(
-    "-o", "--output", type=click.File("wb"), default="-", help="Write here (default: stdout)."
+    "--years",
+    type=click.IntRange(min=1),
+    help="Whole calendar years from the year of --from (instead of --to or --days).",
 )
+@selection_options
+@output_option(binary=True)
 def feed(
     registry_path: str | None,
     profile_path: str | None,
-    first: int | None,
-    last: int | None,
-    tags: tuple[str, ...],
+    start: dt.date | None,
+    end: dt.date | None,
+    days: int | None,
+    years: int | None,
     ids: tuple[str, ...],
+    tags: tuple[str, ...],
+    kinds: tuple[str, ...],
     marked: bool,
     output: BinaryIO,
 ) -> None:
-    """Write an iCalendar feed of the observances in a window of whole years."""
-    import datetime as dt
-
+    """Write an iCalendar feed. Default window: from 1 January, feed_years_back years ago,
+    to 31 December, feed_years_ahead years on (the settings; 1 and 3 unless changed)."""
     from observances import clock
     from observances.calendar.ical import CalendarInfo, build
     from observances.occurrences import occurrences
 
     settings = settings_with(registry_path, profile_path)
+    if sum(given is not None for given in (end, days, years)) > 1:
+        raise click.UsageError("give one of --to, --days and --years")
     this_year = clock.today().year
-    first = first if first is not None else this_year - settings.feed_years_back
-    last = last if last is not None else this_year + settings.feed_years_ahead
+    first = start or dt.date(this_year - settings.feed_years_back, 1, 1)
+    if years is not None:
+        last = dt.date(first.year + years - 1, 12, 31)
+    elif days is not None:
+        last = first + dt.timedelta(days=days - 1)
+    elif end is not None:
+        last = end
+    else:
+        last = dt.date(max(first.year, this_year + settings.feed_years_ahead), 12, 31)
     if last < first:
         raise click.BadParameter(f"{last} is before --from {first}", param_hint="--to")
     registry = load_registry(settings.registry)
-    selected = registry.select(ids=ids, tags=tags)
+    chosen = selected(registry, ids, tags, kinds, marked, profile_path)
     title, about = "United Nations observances", "Observances from the registry"
     if marked:
         from observances.profile import load_profile
 
         profile = load_profile(settings.profile, registry)
-        selected = tuple(obs for obs in selected if profile.marks_observance(obs))
         title, about = f"Observances {profile.short_name} marks", f"What {profile.name} marks"
     if tags:
         about += f", tagged {', '.join(tags)}"
-    found = occurrences(selected, dt.date(first, 1, 1), dt.date(last, 12, 31))
-    info = CalendarInfo(title, f"{about}, {first} to {last}.", alarm_days=settings.feed_alarm_days)
+    whole_years = (first.month, first.day, last.month, last.day) == (1, 1, 12, 31)
+    span = f"{first.year} to {last.year}" if whole_years else f"{first} to {last}"
+    found = occurrences(chosen, first, last)
+    info = CalendarInfo(title, f"{about}, {span}.", alarm_days=settings.feed_alarm_days)
     output.write(build(found, info, registry.revision))
 
 

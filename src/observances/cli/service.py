@@ -8,14 +8,15 @@ from typing import TYPE_CHECKING
 import click
 
 from observances.cli.options import (
-    date_option,
-    json_option,
+    format_option,
     profile_option,
     registry_option,
     settings_with,
     templates_option,
+    window,
+    window_options,
 )
-from observances.cli.output import echo_json, table
+from observances.cli.output import echo_json, echo_records, table
 
 if TYPE_CHECKING:
     from observances.delivery.outbox import Outbox
@@ -45,6 +46,21 @@ def _local(instant: dt.datetime, settings: Settings) -> str:
     return instant.astimezone(settings.zone).isoformat(timespec="minutes")
 
 
+def _human(instant: dt.datetime, settings: Settings) -> str:
+    """A send time as the other tables write dates: Thu 10 Dec 2026 09:00."""
+    from observances.words import for_language
+
+    local = instant.astimezone(settings.zone)
+    return f"{for_language('en').short_range(local.date(), local.date())} {local:%H:%M}"
+
+
+def _human_day(iso: object) -> str:
+    from observances.words import for_language
+
+    day = dt.date.fromisoformat(str(iso))
+    return for_language("en").short_range(day, day)
+
+
 def _logging() -> None:
     import logging
 
@@ -55,34 +71,31 @@ def _logging() -> None:
 
 
 @click.command()
-@date_option("--from", "start", "First day of send times (default: today, configured zone).")
-@click.option(
-    "--days",
-    type=click.IntRange(min=1),
-    help="How many days of send times (default: the longest lead time plus 7).",
-)
-@json_option
+@window_options(default_days=None)
+@format_option
 @registry_option
 @profile_option
 def plan(
     start: dt.date | None,
+    end: dt.date | None,
     days: int | None,
-    as_json: bool,
+    fmt: str,
     registry_path: str | None,
     profile_path: str | None,
 ) -> None:
     """The drafts to come: what is sent, and when, with its outbox status if known.
 
     Without --from, also the drafts whose send time passed while their date is still ahead:
-    the service sends those at its next tick."""
+    the service sends those at its next tick. --from, --to and --days are days of send
+    times in the configured zone; the default is the longest lead time plus 7 days."""
     from observances import clock
     from observances.delivery import planner
 
     settings = settings_with(registry_path, profile_path)
     registry, profile = _load(settings)
-    first = start or clock.now().astimezone(settings.zone).date()
     longest = planner.lead_days_horizon(profile, registry)
-    last = first + dt.timedelta(days=(days or longest + planner.MARGIN_DAYS) - 1)
+    today = clock.now().astimezone(settings.zone).date()
+    first, last = window(start, end, days, today, longest + planner.MARGIN_DAYS)
     sends = [
         send
         for send in planner.plan(
@@ -109,8 +122,8 @@ def plan(
         }
         for send in sends
     ]
-    if as_json:
-        echo_json(rows)
+    if fmt != "table":
+        echo_records(fmt, rows)
         return
     if not rows:
         click.echo(f"No drafts to send from {first} to {last}.")
@@ -118,18 +131,22 @@ def plan(
     table(
         ("SEND AT", "LEAD", "DATE", "ID", "STATUS"),
         [
-            tuple(
-                str(r[name]) for name in ("send_at", "lead_days", "occurrence_date", "id", "status")
+            (
+                _human(send.send_at, settings),
+                f"{r['lead_days']}d",
+                _human_day(r["occurrence_date"]),
+                str(r["id"]),
+                str(r["status"]),
             )
-            for r in rows
+            for send, r in zip(sends, rows, strict=True)
         ],
         ("cyan", "", "", "", "bright_black"),
     )
 
 
 @click.command()
-@json_option
-def status(as_json: bool) -> None:
+@format_option(formats=("table", "json"))
+def status(fmt: str) -> None:
     """The outbox: counts by status, what failed or was skipped and why, the next send."""
     from observances import clock
     from observances.settings import load_settings
@@ -137,13 +154,13 @@ def status(as_json: bool) -> None:
     settings = load_settings()
     outbox = _existing_outbox(settings)
     if outbox is None:
-        if as_json:
+        if fmt == "json":
             echo_json({"outbox": None})
         else:
             click.echo(f"No outbox yet in {settings.data_dir}; `observances run` creates it.")
         return
     report = outbox.report(clock.now())
-    if as_json:
+    if fmt == "json":
         echo_json(report)
         return
     counts = report["counts"]
@@ -153,8 +170,8 @@ def status(as_json: bool) -> None:
     if isinstance(nxt, dict):
         when = dt.datetime.fromisoformat(str(nxt["next_attempt_at"]))
         click.echo(
-            f"next: {nxt['id']} {nxt['occurrence_date']} ({nxt['lead_days']}d) "
-            f"at {_local(when, settings)}"
+            f"next: {nxt['id']} {_human_day(nxt['occurrence_date'])} ({nxt['lead_days']}d) "
+            f"at {_human(when, settings)}"
         )
     for heading, key in (("Retrying", "retrying"), ("Problems", "problems")):
         found = report[key]
@@ -166,7 +183,7 @@ def status(as_json: bool) -> None:
                 [
                     (
                         str(r["id"]),
-                        str(r["occurrence_date"]),
+                        _human_day(r["occurrence_date"]),
                         f"{r['lead_days']}d",
                         str(r["status"]),
                         str(r["attempts"]),
