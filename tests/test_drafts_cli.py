@@ -180,7 +180,7 @@ def test_drafts_writes_one_file_per_occurrence(
         "2027-09-01",
         "--to",
         "2027-12-31",
-        "--out",
+        "--output",
         str(out_dir),
         *PATHS,
     )
@@ -204,7 +204,7 @@ def test_drafts_writes_one_file_per_occurrence(
         "2027-09-01",
         "--to",
         "2027-09-30",
-        "--out",
+        "--output",
         str(out_dir),
         "--lang",
         "es",

@@ -12,7 +12,6 @@ honour a registry named in the file without importing pydantic.
 from __future__ import annotations
 
 import os
-from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +24,14 @@ FILE_NAME = "observances.toml"
 # so that `observances init DIR` works from any working directory
 PATH_SETTINGS = ("registry", "profile", "templates_dir", "data_dir")
 
-# --config, set by the command group for the run in progress
-explicit: ContextVar[str | None] = ContextVar("explicit_config", default=None)
+# --config, set by the command group at the start of each run (a plain global rather than
+# a ContextVar: one command runs per process, and contextvars would cost start-up)
+_explicit: list[str | None] = [None]
+
+
+def use(path: str | None) -> None:
+    """The file --config names, for this run; None when the option is left out."""
+    _explicit[0] = path
 
 
 def user_file() -> Path:
@@ -37,7 +42,7 @@ def user_file() -> Path:
 
 def locate() -> tuple[Path | None, str]:
     """The settings file in force and how it was chosen; (None, why) when there is none."""
-    for given, how in ((explicit.get(), "--config"), (os.environ.get(CONFIG_ENV), CONFIG_ENV)):
+    for given, how in ((_explicit[0], "--config"), (os.environ.get(CONFIG_ENV), CONFIG_ENV)):
         if given:
             path = Path(given)
             if not path.is_file():

@@ -26,16 +26,24 @@ CUSTOMIZABLE = (PROFILE, TEMPLATES)
 @cache
 def data_root() -> Path:
     """The directory holding the shipped registry, profile and templates."""
-    # importlib.resources only here, on the first command that needs a default file: a
-    # command given every path never imports it
+    package = Path(__file__).resolve().parent
+    beside = package / "_data"
+    checkout = package.parent.parent
+    if beside.is_dir():
+        # a wheel installed on a file system (pip and pipx never install zipped): the same
+        # directory importlib.resources.files() gives, without importing it (and tempfile,
+        # zipfile, random with it) on the fast commands' start-up
+        return beside
+    if package.parent.name == "src" and (checkout / REGISTRY).is_file():
+        return checkout  # an editable install or a checkout: src/observances -> the checkout
     from importlib.resources import files
 
     shipped = files("observances") / "_data"
-    if shipped.is_dir():
-        # an installed wheel lives on the file system (pip and pipx never install zipped),
-        # so the traversable is a real path that the loaders, caches and watchers can use
-        return Path(str(shipped))
-    return Path(__file__).resolve().parent.parent.parent  # src/observances -> the checkout
+    if shipped.is_dir():  # a package imported some other way, e.g. from a zip: not yet seen
+        raise RuntimeError(
+            "the shipped files are inside an archive; install observances with pip or pipx"
+        )
+    raise RuntimeError(f"observances is installed without its data: no {beside}; reinstall it")
 
 
 def shipped(name: str) -> Path:

@@ -27,6 +27,7 @@ from observances.registry.models import Registry
 from observances.reloading import Live, LiveState
 from observances.settings import Settings
 from observances.web.app import HealthCheck, create_app
+from observances.web.listen import AnnouncingServer, PortInUseError, bind
 
 log = logging.getLogger(__name__)
 
@@ -85,16 +86,24 @@ def run(settings: Settings, *, use_lock: bool = True) -> None:
         health_checks=(scheduler_health, templates_health),
         status=service.status_report,
     )
-    config = uvicorn.Config(
-        app, host=settings.host, port=settings.port, workers=1, log_level="info"
+    config = uvicorn.Config(app, workers=1, log_level="info")
+    address = f"http://{settings.host}:{settings.port}/"
+    server = _Server(
+        config,
+        on_exit=service.request_stop,
+        announce=lambda: log.info("Serving the feeds and sending drafts at %s", address),
     )
-    server = _Server(config, on_exit=service.request_stop)
     service.start()  # the lock first: a second instance exits before it binds the port
+    try:
+        sock = bind(settings.host, settings.port)  # a port in use: exit 1, naming the port
+    except PortInUseError:
+        service.stop()
+        raise
     # uvicorn re-raises the signal it caught once it has shut down; handlers of our own
     # take it, so that the process can stop the service and exit 0
     previous = {s: signal.signal(s, _ignore) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
-        server.run()
+        server.run(sockets=[sock])
     finally:
         service.stop()
         for signum, handler in previous.items():
@@ -105,12 +114,14 @@ def _ignore(signum: int, frame: FrameType | None) -> None:
     """Takes the signal uvicorn re-raises after its shutdown; the stop is already under way."""
 
 
-class _Server(uvicorn.Server):
+class _Server(AnnouncingServer):
     """uvicorn's server, telling the service to stop claiming drafts as soon as a stop
     signal arrives, before the HTTP side has finished its requests."""
 
-    def __init__(self, config: uvicorn.Config, on_exit: Callable[[], None]) -> None:
-        super().__init__(config)
+    def __init__(
+        self, config: uvicorn.Config, on_exit: Callable[[], None], announce: Callable[[], None]
+    ) -> None:
+        super().__init__(config, announce)
         self._on_exit = on_exit
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:

@@ -29,7 +29,7 @@ def cli(config: str | None) -> None:
 
     from observances import configfile
 
-    configfile.explicit.set(config)
+    configfile.use(config)
     if os.environ.get("NO_COLOR"):  # https://no-color.org: any non-empty value
         click.get_current_context().color = False
 

@@ -95,12 +95,18 @@ def serve(
 
     from observances.reloading import LiveState
     from observances.web.app import create_app
+    from observances.web.listen import AnnouncingServer, bind
 
     settings = settings_with(registry_path, profile_path, host=host, port=port)
     live = LiveState(settings.registry, settings.profile, settings.feeds)
     app = create_app(live, settings)
-    click.echo(f"Serving the feeds at http://{settings.host}:{settings.port}/", err=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, workers=1, log_level="info")
+    sock = bind(settings.host, settings.port)  # a port in use stops here: exit 1
+    config = uvicorn.Config(app, workers=1, log_level="info")
+    address = f"http://{settings.host}:{settings.port}/"
+    server = AnnouncingServer(
+        config, lambda: click.echo(f"Serving the feeds at {address}", err=True)
+    )
+    server.run(sockets=[sock])
 
 
 COMMANDS = (feed, serve)

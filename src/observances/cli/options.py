@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 import click
 
@@ -64,6 +64,10 @@ templates_option = _path_option(
 FORMATS = ("table", "json", "csv")
 
 
+@overload
+def format_option(func: F) -> F: ...
+@overload
+def format_option(*, formats: tuple[str, ...]) -> Callable[[F], F]: ...
 def format_option(func: F | None = None, *, formats: tuple[str, ...] = FORMATS) -> Any:
     """`--format table|json|csv`, with `--json` kept as its short form; the command receives
     `fmt`. Commands whose output is one nested object take `formats=("table", "json")`."""
@@ -75,9 +79,9 @@ def format_option(func: F | None = None, *, formats: tuple[str, ...] = FORMATS) 
                 raise click.UsageError("give --json or --format, not both")
             return command(*args, fmt="json" if as_json else fmt, **kwargs)
 
-        wrapper = click.option(
-            "--json", "as_json", is_flag=True, help="Short for --format json."
-        )(wrapper)
+        wrapper = click.option("--json", "as_json", is_flag=True, help="Short for --format json.")(
+            wrapper
+        )
         return cast(
             "F",
             click.option(
@@ -111,7 +115,7 @@ def _complete_ids(
 
     try:
         registry = load_registry(ctx.params.get("registry_path"))
-    except Exception:  # noqa: BLE001 -- a shell completing a word must never see a traceback
+    except Exception:
         return []
     return [CompletionItem(i) for i in registry.by_id if i.startswith(incomplete)]
 
@@ -123,16 +127,14 @@ def _complete_tags(
 
     try:
         registry = load_registry(ctx.params.get("registry_path"))
-    except Exception:  # noqa: BLE001 -- as above
+    except Exception:
         return []
     return [CompletionItem(t) for t in sorted(registry.tags) if t.startswith(incomplete)]
 
 
 KINDS = ("day", "week", "month", "year", "decade", "period")
 
-observance_argument = click.argument(
-    "observance_id", metavar="ID", shell_complete=_complete_ids
-)
+observance_argument = click.argument("observance_id", metavar="ID", shell_complete=_complete_ids)
 id_option = click.option(
     "--id",
     "ids",
@@ -196,13 +198,21 @@ def settings_with(
     )
 
 
-class DateType(click.ParamType):
+if TYPE_CHECKING:
+    _DateParam = click.ParamType[dt.date, Any]  # generic since click 8.2; plain before
+else:
+    _DateParam = click.ParamType
+
+
+class DateType(_DateParam):
     """A date written YYYY-MM-DD, with errors in plain words: "2027-02-30 is not a date:
     February 2027 has 28 days"."""
 
     name = "date"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.date:
         if isinstance(value, dt.date):
             return value
         import calendar
@@ -233,8 +243,10 @@ def date_option(flag: str, dest: str, help: str) -> Callable[[F], F]:
 def window_options(default_days: int | None = 60) -> Callable[[F], F]:
     """--from, --to (dates, inclusive) and --days: the window of dates a command covers.
     The command receives `start`, `end` and `days`; `window()` settles them."""
-    days_help = f"How many days from --from (default {default_days})." if default_days else (
-        "How many days from --from."
+    days_help = (
+        f"How many days from --from (default {default_days})."
+        if default_days
+        else ("How many days from --from.")
     )
 
     def decorate(func: F) -> F:

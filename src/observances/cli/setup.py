@@ -35,8 +35,7 @@ def init(directory: str, force: bool) -> None:
     existing = [str(path) for path in targets if path.exists()]
     if existing and not force:
         raise InputError(
-            f"{', '.join(existing)} already there; give --force to overwrite, "
-            "or choose another DIR"
+            f"{', '.join(existing)} already there; give --force to overwrite, or choose another DIR"
         )
     root.mkdir(parents=True, exist_ok=True)
     for target, source in targets.items():
@@ -57,11 +56,7 @@ def init(directory: str, force: bool) -> None:
     click.echo(
         "Next: edit the profile and the settings; "
         + ("`observances config` shows them." if here else f"use them with --config {config}")
-        + (
-            ""
-            if here
-            else f", or OBSERVANCES_CONFIG={config}, or run the commands from {root}."
-        )
+        + ("" if here else f", or OBSERVANCES_CONFIG={config}, or run the commands from {root}.")
     )
 
 
@@ -86,8 +81,7 @@ def config(fmt: str) -> None:
     settings, sources = load_settings_with_sources()
     values = settings.model_dump(mode="json")  # SecretStr dumps as '**********'
     rows = [
-        {"setting": name, "value": _shown(values[name]), "source": sources[name]}
-        for name in values
+        {"setting": name, "value": _shown(values[name]), "source": sources[name]} for name in values
     ]
     if fmt == "json":
         echo_json({"file": str(path) if path else None, "settings": rows})
@@ -100,10 +94,7 @@ def config(fmt: str) -> None:
     click.echo(f"settings file: {path} (from {how})" if path else f"settings file: none ({how})")
     table(
         ("SETTING", "VALUE", "SOURCE"),
-        [
-            (str(r["setting"]), _text(r["value"]), str(r["source"]))
-            for r in rows
-        ],
+        [(str(r["setting"]), _text(r["value"]), str(r["source"])) for r in rows],
         ("cyan", "", "bright_black"),
     )
 

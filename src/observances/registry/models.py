@@ -237,9 +237,7 @@ class Registry:
         for tag in sorted(wanted_tags - self.tags.keys()):
             close = difflib.get_close_matches(tag, self.tags, n=1, cutoff=0.6)
             hint = f"did you mean {close[0]}? The " if close else "the "
-            raise InputError(
-                f"unknown tag {tag!r}; {hint}tags are {', '.join(sorted(self.tags))}"
-            )
+            raise InputError(f"unknown tag {tag!r}; {hint}tags are {', '.join(sorted(self.tags))}")
         return tuple(
             obs
             for obs in self.observances
