@@ -285,6 +285,8 @@ def settings_file(active: dict[str, str] | None = None) -> str:
     """A commented observances.toml listing every setting with its help, its environment
     variable and its default, each line commented out except the `active` ones (name to
     TOML value). Generated from the schema, so it lists every setting there is."""
+    import textwrap
+
     active = active or {}
     out = [
         "# observances settings. Every setting is listed with its default; uncomment a line",
@@ -296,7 +298,12 @@ def settings_file(active: dict[str, str] | None = None) -> str:
         if name == "feeds":
             continue  # a table array must come after every plain key: written last
         out.append("")
-        out.append(f"# {field.description} (env: OBSERVANCES_{name.upper()})")
+        out += textwrap.wrap(
+            f"{field.description} (env: OBSERVANCES_{name.upper()})",
+            88,
+            initial_indent="# ",
+            subsequent_indent="# ",
+        )
         extra = field.json_schema_extra
         if name in active:
             out.append(f"{name} = {active[name]}")
