@@ -24,9 +24,7 @@ Run = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
-def run(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Run:
+def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Run:
     """The CLI in an empty working directory, with no settings file of the user's."""
     work = tmp_path / "work"
     work.mkdir()
@@ -123,7 +121,7 @@ def test_the_settings_file_is_found_in_each_place(
 
 
 def test_the_option_wins_over_the_working_directory(run: Run, tmp_path: Path) -> None:
-    Path("observances.toml").write_text('port = 1111\n', encoding="utf-8")
+    Path("observances.toml").write_text("port = 1111\n", encoding="utf-8")
     (tmp_path / "given.toml").write_text("port = 2222\n", encoding="utf-8")
     code, out, _ = run("--config", str(tmp_path / "given.toml"), "config")
     assert code == 0
@@ -142,7 +140,7 @@ def test_config_says_where_each_value_comes_from_and_hides_secrets(
     Path("observances.toml").write_text(
         'smtp_password = "hunter2-file"\n'
         'database_url = "postgresql://app:s3cret-pw@db.example/obs"\n'
-        "[[feeds]]\nname = \"private\"\ntoken = \"t0ken-value\"\n",
+        '[[feeds]]\nname = "private"\ntoken = "t0ken-value"\n',
         encoding="utf-8",
     )
     monkeypatch.setenv("OBSERVANCES_PORT", "9999")

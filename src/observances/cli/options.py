@@ -286,3 +286,48 @@ def selected(
         profile = load_profile(settings_with(profile_path=profile_path).profile, registry)
         chosen = tuple(obs for obs in chosen if profile.marks_observance(obs))
     return chosen
+
+
+# --- the option table ---------------------------------------------------------------------
+# Every option of every command, by long name: its click type and whether it repeats (None
+# for a flag). tests/test_option_table.py walks the click tree and checks each option
+# against this table, so that `--from` is a date and `-o` means `--output` everywhere. A new
+# option goes here first; reuse a row before adding one.
+OptionRow = tuple[type[click.ParamType] | None, bool]
+OPTION_TABLE: dict[str, OptionRow] = {
+    # files
+    "--config": (click.types.StringParamType, False),
+    "--registry": (click.Path, False),
+    "--profile": (click.Path, False),
+    "--templates": (click.Path, False),
+    "--template": (click.Path, False),
+    "--output": (click.types.ParamType, False),  # a file (click.File) or a directory (Path)
+    # which observances
+    "--id": (click.types.StringParamType, True),
+    "--tag": (click.types.StringParamType, True),
+    "--kind": (click.Choice, True),
+    "--marked": (None, False),
+    # when
+    "--from": (DateType, False),
+    "--to": (DateType, False),
+    "--date": (DateType, False),
+    "--days": (click.IntRange, False),
+    "--years": (click.IntRange, False),
+    "--year": (click.types.IntParamType, False),
+    # output
+    "--format": (click.Choice, False),
+    "--json": (None, False),
+    "--lang": (click.types.StringParamType, False),
+    "--strict": (None, False),
+    "--force": (None, False),
+    # the service
+    "--host": (click.types.StringParamType, False),
+    "--port": (click.IntRange, False),
+    "--dry-run": (None, False),
+    "--unsafe-no-lock": (None, False),
+    # click's own
+    "--help": (None, False),
+    "--version": (None, False),
+}
+# the only short names, each the short form of one long name
+SHORT_NAMES = {"-o": "--output", "-h": "--help"}

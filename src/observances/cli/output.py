@@ -18,7 +18,7 @@ import click
 
 # markers that say what a row is worth: a cut keeps them whole, at the end of the cell
 MARKERS = (" (unverified)",)
-MIN_CUT_WIDTH = 12
+MIN_CUT_WIDTH = max(len(marker) for marker in MARKERS) + 4  # a few letters, the marker
 
 
 def echo_json(value: object) -> None:
@@ -73,12 +73,16 @@ def table(
         widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
     size = shutil.get_terminal_size()
     terminal = _on_terminal()
-    if shrink is not None and terminal:
-        excess = sum(widths) + 2 * (len(widths) - 1) - size.columns
-        if excess > 0:
-            widths[shrink] = max(len(headers[shrink]), widths[shrink] - excess, MIN_CUT_WIDTH)
-            rows = [_cut_cell(row, shrink, widths[shrink]) for row in rows]
     last = len(headers) - 1
+    if shrink is not None and terminal:
+        # the column named first, then the last one (tags, a source), down to a minimum
+        for column in dict.fromkeys((shrink, last)):
+            excess = sum(widths) + 2 * last - size.columns
+            if excess <= 0:
+                break
+            floor = max(len(headers[column]), MIN_CUT_WIDTH if column == shrink else 6)
+            widths[column] = max(floor, widths[column] - excess)
+            rows = [_cut_cell(row, column, widths[column]) for row in rows]
 
     def line(cells: Sequence[str], bold: bool = False) -> str:
         out = []
