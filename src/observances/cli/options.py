@@ -293,7 +293,7 @@ def selected(
 # for a flag). tests/test_option_table.py walks the click tree and checks each option
 # against this table, so that `--from` is a date and `-o` means `--output` everywhere. A new
 # option goes here first; reuse a row before adding one.
-OptionRow = tuple[type[click.ParamType] | None, bool]
+OptionRow = tuple[type | None, bool]  # a click ParamType class, or None for a flag
 OPTION_TABLE: dict[str, OptionRow] = {
     # files
     "--config": (click.types.StringParamType, False),
