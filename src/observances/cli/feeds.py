@@ -12,7 +12,6 @@ from observances.cli.options import (
     output_option,
     profile_option,
     registry_option,
-    selected,
     selection_options,
     settings_with,
     window_options,
@@ -43,41 +42,49 @@ def feed(
     marked: bool,
     output: BinaryIO,
 ) -> None:
-    """Write an iCalendar feed. Default window: from 1 January, feed_years_back years ago,
-    to 31 December, feed_years_ahead years on (the settings; 1 and 3 unless changed)."""
-    from observances import clock
-    from observances.calendar.ical import CalendarInfo, build
-    from observances.occurrences import occurrences
+    """Write an iCalendar feed. Default window: the server's, from 1 January feed_years_back
+    years ago to 31 December feed_years_ahead years on (settings; 1 and 3 unless changed)."""
+    import dataclasses
 
-    settings = settings_with(registry_path, profile_path)
+    from observances import wiring
+    from observances.calendar.feedset import feed_set, selection
+
     if sum(given is not None for given in (end, days, years)) > 1:
         raise click.UsageError("give one of --to, --days and --years")
-    this_year = clock.today().year
-    first = start or dt.date(this_year - settings.feed_years_back, 1, 1)
+    settings = settings_with(registry_path, profile_path)
+    options = wiring.feed_options(settings)
+    # the server's window by default: the same "today", in the configured zone
+    first_year, last_year = options.years(wiring.local_today(settings)())
+    first = start or dt.date(first_year, 1, 1)
     if years is not None:
         last = dt.date(first.year + years - 1, 12, 31)
     elif days is not None:
         last = first + dt.timedelta(days=days - 1)
-    elif end is not None:
-        last = end
     else:
-        last = dt.date(max(first.year, this_year + settings.feed_years_ahead), 12, 31)
+        last = end or dt.date(max(first.year, last_year), 12, 31)
     if last < first:
         raise click.BadParameter(f"{last} is before --from {first}", param_hint="--to")
     registry = load_registry(settings.registry)
-    chosen = selected(registry, ids, tags, kinds, marked, profile_path)
-    title, about = "United Nations observances", "Observances from the registry"
+    profile = None  # only a feed of what the organization marks reads the profile
     if marked:
         from observances.profile import load_profile
 
         profile = load_profile(settings.profile, registry)
-        title, about = f"Observances {profile.short_name} marks", f"What {profile.name} marks"
-    if tags:
-        about += f", tagged {', '.join(tags)}"
-    whole_years = (first.month, first.day, last.month, last.day) == (1, 1, 12, 31)
-    span = f"{first.year} to {last.year}" if whole_years else f"{first} to {last}"
-    found = occurrences(chosen, first, last)
-    info = CalendarInfo(title, f"{about}, {span}.", alarm_days=settings.feed_alarm_days)
+    # the server's feed set, so that `all`, `marked` and a tag's feed are the bytes it serves
+    chosen = selection(feed_set(registry, profile), profile, tags=tags, ids=ids, marked=marked)
+    if kinds:
+        only = ", ".join(kinds)
+        chosen = dataclasses.replace(
+            chosen, name="selection", kinds=kinds, description=f"{chosen.description} ({only})"
+        )
+    if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31):
+        output.write(chosen.build(registry, profile, (first.year, last.year), options.alarm_days))
+        return
+    from observances.calendar.ical import CalendarInfo, build
+    from observances.occurrences import occurrences
+
+    info = CalendarInfo(chosen.title, chosen.description, alarm_days=options.alarm_days)
+    found = occurrences(chosen.observances(registry, profile), first, last)
     output.write(build(found, info, registry.revision))
 
 
@@ -90,23 +97,13 @@ def serve(
     registry_path: str | None, profile_path: str | None, host: str | None, port: int | None
 ) -> None:
     """Serve the feeds, the index page and /healthz over HTTP, reloading the registry when it
-    changes (one process, one worker)."""
-    import uvicorn
-
-    from observances.reloading import LiveState
-    from observances.web.app import create_app
-    from observances.web.listen import AnnouncingServer, bind
+    changes (one process, one worker). The address is printed once the server listens."""
+    from observances import wiring
 
     settings = settings_with(registry_path, profile_path, host=host, port=port)
-    live = LiveState(settings.registry, settings.profile, settings.feeds)
-    app = create_app(live, settings)
-    sock = bind(settings.host, settings.port)  # a port in use stops here: exit 1
-    config = uvicorn.Config(app, workers=1, log_level="info")
+    app = wiring.web_app(settings, wiring.live_files(settings))  # a bad registry stops here
     address = f"http://{settings.host}:{settings.port}/"
-    server = AnnouncingServer(
-        config, lambda: click.echo(f"Serving the feeds at {address}", err=True)
-    )
-    server.run(sockets=[sock])
+    wiring.serve(settings, app, lambda: click.echo(f"Serving the feeds at {address}", err=True))
 
 
 COMMANDS = (feed, serve)

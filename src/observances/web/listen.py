@@ -1,14 +1,10 @@
-"""The listening socket, bound before the server starts, so that a port in use is a plain
-error (exit 1, naming the port and how to choose another) instead of uvicorn's exit 3, and
-so that the address is announced only once something listens on it."""
+"""The listening socket, bound before uvicorn starts, so that a port in use is a plain error
+(exit 1, naming the port and how to choose another) instead of uvicorn's exit 3."""
 
 from __future__ import annotations
 
 import errno
 import socket
-from collections.abc import Callable
-
-import uvicorn
 
 from observances.errors import ObservancesError
 
@@ -39,16 +35,3 @@ def bind(host: str, port: int) -> socket.socket:
             "--host (or OBSERVANCES_HOST)"
         ) from None
     return sock
-
-
-class AnnouncingServer(uvicorn.Server):
-    """uvicorn's server, calling `announce` once it has started and listens."""
-
-    def __init__(self, config: uvicorn.Config, announce: Callable[[], None]) -> None:
-        super().__init__(config)
-        self._announce = announce
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets=sockets)
-        if self.started:
-            self._announce()
