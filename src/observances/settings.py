@@ -10,7 +10,9 @@ in docs/ and the file `observances init` writes are generated from this class.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import textwrap
 import zoneinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -181,8 +183,8 @@ class Settings(BaseSettings):
         settings_cls: type[BaseSettings],
         init_settings: PydanticBaseSettingsSource,
         env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,  # noqa: ARG003 - pydantic-settings' signature
+        file_secret_settings: PydanticBaseSettingsSource,  # noqa: ARG003 - pydantic-settings' signature
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         path, _ = configfile.locate()
         data = configfile.read(path) if path else {}
@@ -250,8 +252,6 @@ def shown_default(name: str) -> str:
 
 def _toml_value(value: Any) -> str:
     """A default as TOML text; json's strings and numbers are valid TOML."""
-    import json
-
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (str, Path)):
@@ -285,8 +285,6 @@ def settings_file(active: dict[str, str] | None = None) -> str:
     """A commented observances.toml listing every setting with its help, its environment
     variable and its default, each line commented out except the `active` ones (name to
     TOML value). Generated from the schema, so it lists every setting there is."""
-    import textwrap
-
     active = active or {}
     out = [
         "# observances settings. Every setting is listed with its default; uncomment a line",

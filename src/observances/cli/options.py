@@ -109,7 +109,9 @@ def output_option(binary: bool = False, default: str | None = "-") -> Callable[[
 
 
 def _complete_ids(
-    ctx: click.Context, param: click.Parameter, incomplete: str
+    ctx: click.Context,
+    param: click.Parameter,  # noqa: ARG001 - click's shell_complete signature
+    incomplete: str,
 ) -> list[CompletionItem]:
     from click.shell_completion import CompletionItem
 
@@ -121,7 +123,9 @@ def _complete_ids(
 
 
 def _complete_tags(
-    ctx: click.Context, param: click.Parameter, incomplete: str
+    ctx: click.Context,
+    param: click.Parameter,  # noqa: ARG001 - click's shell_complete signature
+    incomplete: str,
 ) -> list[CompletionItem]:
     from click.shell_completion import CompletionItem
 
@@ -223,7 +227,7 @@ class DateType(_DateParam):
         if not found:
             self.fail(f"{text} is not a date: write it as YYYY-MM-DD", param, ctx)
         year, month, day = (int(part) for part in found.groups())
-        if not 1 <= month <= 12:
+        if not 1 <= month <= MONTHS:
             self.fail(f"{text} is not a date: a month is 01 to 12", param, ctx)
         days = calendar.monthrange(year, month)[1]
         if not 1 <= day <= days:
@@ -233,6 +237,7 @@ class DateType(_DateParam):
 
 
 DATE = DateType()
+MONTHS = 12
 
 
 def date_option(flag: str, dest: str, help: str) -> Callable[[F], F]:
@@ -317,6 +322,7 @@ OPTION_TABLE: dict[str, OptionRow] = {
     # output
     "--format": (click.Choice, False),
     "--json": (None, False),
+    "--ongoing": (None, False),
     "--lang": (click.types.StringParamType, False),
     "--strict": (None, False),
     "--force": (None, False),

@@ -10,7 +10,6 @@ piped output is never cut or paged.
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -71,8 +70,11 @@ def table(
     widths = [len(h) for h in headers]
     for row in rows:
         widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
-    size = shutil.get_terminal_size()
     terminal = _on_terminal()
+    if terminal:
+        import shutil  # only a terminal needs its size; JSON and pipes skip the import
+
+        size = shutil.get_terminal_size()
     last = len(headers) - 1
     if shrink is not None and terminal:
         # the column named first, then the last one (tags, a source), down to a minimum
