@@ -39,7 +39,7 @@ def _path_option(
         flag,
         dest,
         envvar=variable,
-        show_default=f"{default}, shipped",
+        show_default=f"the shipped {default}",
         type=click.Path(dir_okay=directory, file_okay=not directory),
         help=f"{what} (env: {variable}).",
     )
