@@ -48,7 +48,7 @@ lang_option = click.option(
     "--lang",
     "language",
     metavar="LANG",
-    help="The draft's language, en or es (default: the profile's).",
+    help="The draft's language: en, es, fr, ar, zh or ru (default: the profile's).",
 )
 strict_option = click.option(
     "--strict", is_flag=True, help="Fail (exit 1) when any placeholder remains."
@@ -193,8 +193,9 @@ def drafts_(
     templates_dir: str | None,
 ) -> None:
     """Write a draft for every occurrence the organization marks in a window, as
-    OUTPUT/<start date>-<id>.md (<id>.<lang>.md in another language than the profile's);
-    --id, --tag and --kind narrow the marked observances."""
+    OUTPUT/<start date>-<id>.md, and one in each language of the programs it concerns as
+    <id>.<lang>.md (only LANG with --lang); --id, --tag and --kind narrow the marked
+    observances."""
     from observances import wiring
     from observances.drafts.render import IncompleteDraftError, render
     from observances.drafts.templates import TemplateSet
@@ -210,7 +211,12 @@ def drafts_(
     chosen = {obs.id for obs in registry.select(ids=ids, tags=tags, kinds=kinds)}
     found = occurrences([o for o in profile.marked(registry) if o.id in chosen], start, end)
     # render every draft before writing any, so that a template error leaves no half-done run
-    rendered = [render(occ, profile, templates, language=language, today=today) for occ in found]
+    # without --lang, one draft per language: the profile's and its related programs' own
+    rendered = [
+        render(occ, profile, templates, language=lang, today=today)
+        for occ in found
+        for lang in ((language,) if language else profile.languages_for(occ.observance))
+    ]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     total = 0

@@ -27,6 +27,13 @@ from observances.cli.options import (
     type=click.IntRange(min=1),
     help="Whole calendar years from the year of --from (instead of --to or --days).",
 )
+@click.option(
+    "--lang",
+    "language",
+    metavar="LANG",
+    default="en",
+    help="Titles and descriptions in this language: en, es, fr, ar, zh or ru (default: en).",
+)
 @selection_options
 @output_option(binary=True)
 def feed(
@@ -40,6 +47,7 @@ def feed(
     tags: tuple[str, ...],
     kinds: tuple[str, ...],
     marked: bool,
+    language: str,
     output: BinaryIO,
 ) -> None:
     """Write an iCalendar feed. Default window: the server's, from 1 January feed_years_back
@@ -48,6 +56,9 @@ def feed(
 
     from observances import wiring
     from observances.calendar.feedset import feed_set, selection
+    from observances.words import check_language
+
+    check_language(language)
 
     if sum(given is not None for given in (end, days, years)) > 1:
         raise click.UsageError("give one of --to, --days and --years")
@@ -78,14 +89,15 @@ def feed(
             chosen, name="selection", kinds=kinds, description=f"{chosen.description} ({only})"
         )
     if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31):
-        output.write(chosen.build(registry, profile, (first.year, last.year), options.alarm_days))
+        whole = (first.year, last.year)
+        output.write(chosen.build(registry, profile, whole, options.alarm_days, language))
         return
     from observances.calendar.ical import CalendarInfo, build
     from observances.occurrences import occurrences
 
     info = CalendarInfo(chosen.title, chosen.description, alarm_days=options.alarm_days)
     found = occurrences(chosen.observances(registry, profile), first, last)
-    output.write(build(found, info, registry.revision))
+    output.write(build(found, info, registry.revision, language))
 
 
 @click.command()
