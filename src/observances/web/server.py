@@ -1,5 +1,6 @@
 """uvicorn's server for a port that may face the internet: a hook that runs as soon as a stop
-signal arrives, limits on slow and numerous clients, and logs without secrets or floods."""
+signal arrives, one that runs once it listens (to print the address only when it answers),
+limits on slow and numerous clients, and logs without secrets or floods."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import logging
 import re
 import resource
 import signal
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -26,9 +28,20 @@ class Server(uvicorn.Server):
     """Calls `on_exit` when SIGTERM or SIGINT arrives, before the HTTP side has finished its
     requests: the service in the same process stops claiming drafts at once."""
 
-    def __init__(self, config: uvicorn.Config, on_exit: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        config: uvicorn.Config,
+        on_exit: Callable[[], None] = lambda: None,
+        announce: Callable[[], None] = lambda: None,
+    ) -> None:
         super().__init__(config)
         self._on_exit = on_exit
+        self._announce = announce
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started:
+            self._announce()
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         log.info("%s received: finishing the send in flight", signal.Signals(sig).name)
@@ -226,15 +239,13 @@ def guard_logs() -> None:
                 handler.addFilter(log_filter)
 
 
-def server_config(app: ASGIApp, host: str, port: int) -> uvicorn.Config:
+def server_config(app: ASGIApp) -> uvicorn.Config:
     """uvicorn's settings for a port that may face the internet: one worker, the guarded
     protocol, bounded connections, short keep-alive, and logs without secrets or floods."""
     raise_files_limit()
     GuardedH11Protocol.limit = max_connections()
     config = uvicorn.Config(
-        app,
-        host=host,
-        port=port,
+        app,  # the socket is bound by web.listen.bind and passed to Server.run
         workers=1,
         log_level="info",
         http=GuardedH11Protocol,
