@@ -91,8 +91,10 @@ def test_each_hostile_file_is_one_located_problem_and_exit_2(
     if "templates" in name:
         assert err == f"error: {path}{line}: {message}\n"
         return
-    if "settings" in name:
-        assert f"{path}{line}: {message}" in err.removeprefix("error: ").splitlines(), err
+    if "settings" in name:  # the place, then the message, on the first line
+        first = err.splitlines()[0]
+        assert f"{path}{line}" in first, err
+        assert message in first, err
         return
     problems = err.splitlines()[:-1]  # the last line counts them
     assert f"{path}{line}: {message}" in problems, err
@@ -288,7 +290,13 @@ def test_a_bad_environment_variable_is_named_with_what_is_allowed(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv(variable, value)
-    assert observances("status") == (2, "", f"error: {message}\n")
+    code, out, err = observances("status")
+    assert (code, out, err.count("\n")) == (2, "", 1), err
+    # "environment variable VAR: name = 'value': what is wrong (what is allowed)", said as
+    # "setting name = 'value' (from environment VAR): what is wrong (what is allowed); ..."
+    source, _, rest = message.partition(": ")
+    assert err.startswith(f"error: {source}: ") or f"(from environment {variable})" in err, err
+    assert rest.split("': ", 1)[-1] in err, err
 
 
 def test_settings_that_contradict_each_other_say_so(
