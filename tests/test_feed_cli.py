@@ -31,10 +31,13 @@ def starts(feed: bytes) -> list[dt.date]:
 
 
 @time_machine.travel(dt.datetime(2018, 7, 1, 12, tzinfo=dt.UTC), tick=False)
-def test_default_window_is_last_year_to_three_years_on() -> None:
+def test_default_window_is_the_feeds_own() -> None:
+    # `all` keeps to this year and the next (feed_windows), a tag's feed to the default window
+    # of one year back and two on: both as the server serves them
     found = starts(run())
-    assert min(found).year == 2017
-    assert max(found).year == 2021
+    assert (min(found).year, max(found).year) == (2018, 2019)
+    tagged = starts(run("--tag", "human-rights"))
+    assert (min(tagged).year, max(tagged).year) == (2017, 2020)
 
 
 def test_years_and_filters() -> None:

@@ -126,7 +126,15 @@ class Settings(BaseSettings):
         None, description="Public URL of the server, for subscribe links (default from host)."
     )
     feed_years_back: Annotated[int, Field(ge=0)] = Field(1, description="Feed starts N years ago.")
-    feed_years_ahead: Annotated[int, Field(ge=0)] = Field(3, description="Feed ends N years on.")
+    feed_years_ahead: Annotated[int, Field(ge=0)] = Field(2, description="Feed ends N years on.")
+    feed_windows: dict[str, tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)]]] = (
+        Field(
+            {"all": (0, 1)},
+            description="Per-feed windows, [years back, years ahead], for a feed the default "
+            "window would take past the budget of 1 MB and 1,000 events (docs/feeds.md); as "
+            'JSON: {"all": [0, 1]}.',
+        )
+    )
     feed_alarm_days: Annotated[tuple[int, ...], NoDecode] = Field(
         (), description="VALARM reminders N days before each event, comma-separated; off if empty."
     )

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from observances.calendar.ical import CalendarInfo, build
 from observances.errors import InputError
@@ -24,17 +24,50 @@ BUILT_IN = ("all", "marked")
 
 
 @dataclass(frozen=True, slots=True)
+class Budget:
+    """The most a feed may hold. Google Calendar stops reading a subscribed feed past about
+    1 MB (its help page on subscribing) and users report events lost past roughly 1,100 events
+    (docs/feeds.md): a feed over either limit would be shown in part, silently."""
+
+    max_bytes: int = 1_000_000
+    max_events: int = 1_000
+
+
+class OverBudget(InputError):
+    """A feed that a calendar app would not read whole. Exit 2: the window is a setting."""
+
+    def __init__(
+        self, name: str, years: tuple[int, int], size: int | None, events: int, budget: Budget
+    ) -> None:
+        self.name, self.years, self.size, self.events = name, years, size, events
+        first, last = years
+        span = str(first) if first == last else f"{first}-{last}"
+        bytes_ = "" if size is None else f"{size:,} bytes and "
+        super().__init__(
+            f"feed {name!r} ({span}) is {bytes_}{events:,} events, over the budget "
+            f"of {budget.max_bytes:,} bytes and {budget.max_events:,} events that calendar apps "
+            f"read whole; narrow its window (feed_windows = {{ {name} = [0, 1] }} in the "
+            "settings: years back, years ahead) or subscribe to a theme feed (/feeds/<tag>.ics); "
+            f"past years are at /feeds/{name}/<year>.ics"
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class FeedOptions:
-    """What every published feed shares: the years it covers around today, and its reminders
-    (the defaults are the settings')."""
+    """What every published feed shares: the years it covers around today (per feed where
+    `windows` names it), its reminders and its budget (the defaults are the settings')."""
 
     years_back: int
     years_ahead: int
     alarm_days: tuple[int, ...] = ()
+    windows: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    """Feed name -> (years back, years ahead), for a feed whose window is not the default."""
+    budget: Budget = Budget()
 
-    def years(self, today: dt.date) -> tuple[int, int]:
-        """The first and last year of the feed published on `today`."""
-        return (today.year - self.years_back, today.year + self.years_ahead)
+    def years(self, today: dt.date, name: str | None = None) -> tuple[int, int]:
+        """The first and last year of the feed `name` published on `today`."""
+        back, ahead = self.windows.get(name or "", (self.years_back, self.years_ahead))
+        return (today.year - back, today.year + ahead)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,9 +124,16 @@ class Feed:
         profile: Profile | None,
         years: tuple[int, int],
         alarm_days: tuple[int, ...] = (),
+        budget: Budget | None = Budget(),
     ) -> bytes:
+        """The feed's bytes; raises OverBudget when they would exceed `budget` (None: no
+        limit, for a file someone asked for by hand)."""
         info = CalendarInfo(self.title, self.description, alarm_days=alarm_days)
-        return build(self.occurrences(registry, profile, *years), info, registry.revision)
+        found = self.occurrences(registry, profile, *years)
+        body = build(found, info, registry.revision)
+        if budget is not None and (len(body) > budget.max_bytes or len(found) > budget.max_events):
+            raise OverBudget(self.name, years, len(body), len(found), budget)
+        return body
 
 
 def configured_feed(
@@ -189,3 +229,31 @@ def selection(
         title = f"UN observances: {label}"
         description = f"The observances {' and '.join(about)}."
     return Feed("selection", title, description, tags=tags, ids=ids, marked=marked)
+
+
+def over_budget(
+    feeds: Mapping[str, Feed],
+    registry: Registry,
+    profile: Profile | None,
+    options: FeedOptions,
+    today: dt.date,
+    *,
+    events_only: bool = False,
+) -> list[OverBudget]:
+    """Every feed of the set that would exceed the budget if served on `today`: `validate`
+    and the server's start report them all, not only the first. `events_only` counts events
+    without building (the server's start: building every feed of the full registry takes
+    seconds; a feed whose bytes alone exceed the budget is refused when it is requested)."""
+    found = []
+    for feed in feeds.values():
+        years = options.years(today, feed.name)
+        if events_only:
+            events = len(feed.occurrences(registry, profile, *years))
+            if events > options.budget.max_events:
+                found.append(OverBudget(feed.name, years, None, events, options.budget))
+            continue
+        try:
+            feed.build(registry, profile, years, options.alarm_days, options.budget)
+        except OverBudget as exc:
+            found.append(exc)
+    return found

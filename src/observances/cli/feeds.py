@@ -38,12 +38,6 @@ def feed(
 
     settings = settings_with(registry_path, profile_path)
     options = wiring.feed_options(settings)
-    # the server's window by default: the same "today", in the configured zone
-    this_window = options.years(wiring.local_today(settings)())
-    first = first if first is not None else this_window[0]
-    last = last if last is not None else this_window[1]
-    if last < first:
-        raise click.BadParameter(f"{last} is before --from {first}", param_hint="--to")
     registry = load_registry(settings.registry)
     profile = None  # only a feed of what the organization marks reads the profile
     if marked:
@@ -52,7 +46,14 @@ def feed(
         profile = load_profile(settings.profile, registry)
     # the server's feed set, so that `all`, `marked` and a tag's feed are the bytes it serves
     chosen = selection(feed_set(registry, profile), profile, tags=tags, ids=ids, marked=marked)
-    output.write(chosen.build(registry, profile, (first, last), options.alarm_days))
+    # the server's window for this feed by default: the same "today", in the configured zone
+    this_window = options.years(wiring.local_today(settings)(), chosen.name)
+    first = first if first is not None else this_window[0]
+    last = last if last is not None else this_window[1]
+    if last < first:
+        raise click.BadParameter(f"{last} is before --from {first}", param_hint="--to")
+    # over the budget is an error here too (OverBudget, exit 2): the file is for subscribers
+    output.write(chosen.build(registry, profile, (first, last), options.alarm_days, options.budget))
 
 
 @click.command()

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import hashlib
+import logging
 import threading
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
@@ -24,10 +25,12 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from observances.calendar.feedset import Feed, FeedOptions
+from observances.calendar.feedset import Feed, FeedOptions, OverBudget
 from observances.reloading import Live
 from observances.web.pages import index_html
 from observances.web.state import Loaded
+
+log = logging.getLogger(__name__)
 
 MAX_QUERY = 2048  # a token is 20-100 characters; anything this long is not a subscriber
 MAX_PATH = 1024
@@ -52,52 +55,79 @@ class Rendered:
     headers: dict[str, str]
 
 
-def render(
-    feed: Feed, loaded: Loaded, years: tuple[int, int], alarm_days: tuple[int, ...]
-) -> Rendered:
-    body = feed.build(loaded.registry, loaded.profile, years, alarm_days)
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'  # strong: from the bytes served
-    revision = loaded.registry.revision
-    modified = format_datetime(
-        dt.datetime(revision.year, revision.month, revision.day, tzinfo=dt.UTC), usegmt=True
-    )
-    headers = {
-        "content-type": "text/calendar; charset=utf-8",
-        "content-disposition": f'inline; filename="{feed.filename}"',
-        "etag": etag,
-        "last-modified": modified,
-        # private feeds must not sit in shared caches; an hour matches no client's poll anyway
-        "cache-control": ("private" if feed.private else "public") + ", max-age=3600",
-    }
-    return Rendered(body, etag, modified, headers)
+ARCHIVE_KEEP = 32
+"""Archive feeds kept built at once; a crawler walking every past year must not fill memory."""
 
 
 class FeedCache:
-    """Rendered feeds for one registry generation and window; cleared when either changes."""
+    """Rendered feeds by feed, window and registry generation, and when each feed's bytes were
+    first served.
 
-    def __init__(self, alarm_days: tuple[int, ...]) -> None:
-        self._alarm_days = alarm_days
-        self._key: tuple[int, tuple[int, int]] | None = None
-        self._feeds: dict[str, Rendered] = {}
+    Last-Modified is the time this server first produced the bytes it serves (a digest history
+    per feed), not a date taken from the inputs: the bytes also change with the profile, the
+    feed settings, the language and the window's shift on 1 January, which no input's date
+    says. When the digest changes, Last-Modified moves to now, and at least one second past
+    the previous value, so `If-Modified-Since` can only answer 304 for bytes the client has
+    seen. A restart starts the history anew: every feed is then "modified" at start-up, which
+    costs each client one full download and never a stale calendar."""
+
+    def __init__(self, options: FeedOptions, now: Callable[[], dt.datetime]) -> None:
+        self._options = options
+        self._now = now
+        self._feeds: dict[tuple[str, tuple[int, int]], tuple[int, Rendered]] = {}
+        self._seen: dict[str, tuple[str, dt.datetime]] = {}  # key -> (etag, first served)
         self._lock = threading.Lock()
         self.builds = 0  # how many feeds were built: tests check a 304 builds nothing
 
-    def get(self, loaded: Loaded, years: tuple[int, int], name: str) -> Rendered | None:
-        if self._key != (loaded.generation, years):
+    def get(self, loaded: Loaded, key: str, years: tuple[int, int]) -> Rendered | None:
+        hit = self._feeds.get((key, years))
+        if hit is None or hit[0] != loaded.generation:
             return None
-        return self._feeds.get(name)
+        return hit[1]
 
-    def render(self, loaded: Loaded, years: tuple[int, int], feed: Feed) -> Rendered:
+    def render(self, loaded: Loaded, key: str, years: tuple[int, int], feed: Feed) -> Rendered:
+        """Build the feed `key` ("all", or "all/2019" for an archive); raises OverBudget."""
         with self._lock:  # concurrent misses build once
-            key = (loaded.generation, years)
-            if self._key != key:
-                self._key, self._feeds = key, {}
-            rendered = self._feeds.get(feed.name)
-            if rendered is None:
-                rendered = render(feed, loaded, years, self._alarm_days)
-                self._feeds[feed.name] = rendered
-                self.builds += 1
+            hit = self.get(loaded, key, years)
+            if hit is not None:
+                return hit
+            options = self._options
+            body = feed.build(
+                loaded.registry, loaded.profile, years, options.alarm_days, options.budget
+            )
+            self.builds += 1
+            etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'  # strong: from the bytes
+            modified = format_datetime(self._first_served(key, etag), usegmt=True)
+            headers = {
+                "content-type": "text/calendar; charset=utf-8",
+                "content-disposition": f'inline; filename="{key.replace("/", "-")}.ics"',
+                "etag": etag,
+                "last-modified": modified,
+                # private feeds must not sit in shared caches; an hour matches no client's poll
+                "cache-control": ("private" if feed.private else "public") + ", max-age=3600",
+            }
+            rendered = Rendered(body, etag, modified, headers)
+            kept = {
+                k: v
+                for k, v in self._feeds.items()
+                if v[0] == loaded.generation and k != (key, years)
+            }
+            if len(kept) >= ARCHIVE_KEEP + len(loaded.feeds):
+                oldest = next((k for k in kept if "/" in k[0]), None)  # the oldest archive
+                kept.pop(oldest, None)  # type: ignore[arg-type]
+            kept[(key, years)] = (loaded.generation, rendered)
+            self._feeds = kept
             return rendered
+
+    def _first_served(self, key: str, etag: str) -> dt.datetime:
+        now = self._now().astimezone(dt.UTC).replace(microsecond=0)
+        seen = self._seen.get(key)
+        if seen is not None and seen[0] == etag:
+            return seen[1]
+        if seen is not None and now <= seen[1]:
+            now = seen[1] + dt.timedelta(seconds=1)  # changed within a second, or clock behind
+        self._seen[key] = (etag, now)
+        return now
 
 
 def not_modified(request: Request, rendered: Rendered) -> bool:
@@ -141,6 +171,7 @@ def create_app(
     options: FeedOptions,
     *,
     today: Callable[[], dt.date],
+    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     base_url: str | None = None,
     health_checks: Sequence[Callable[[], HealthCheck]] = (),
     status: Callable[[], dict[str, Any]] | None = None,
@@ -150,10 +181,10 @@ def create_app(
     `live.refresh()` themselves). `today` places the feed window and the index page's next
     days; `base_url` is the public address for subscribe links (default: the request's). The
     service adds its heartbeat through `health_checks` and its outbox through `status`."""
-    cache = FeedCache(options.alarm_days)
+    cache = FeedCache(options, now)
 
-    def window() -> tuple[int, int]:
-        return options.years(today())
+    def window(name: str | None = None) -> tuple[int, int]:
+        return options.years(today(), name)
 
     def not_found() -> Response:
         # the same answer for an unknown feed and a wrong token: existence does not leak
@@ -164,10 +195,18 @@ def create_app(
         found = loaded.feeds.get(request.path_params["name"])
         if found is None or not found.allows(request.query_params.get("token")):
             return not_found()
-        years = window()
-        rendered = cache.get(loaded, years, found.name)
+        where = _feed_key(loaded, found, request.path_params.get("year"), today(), options)
+        if where is None:
+            return not_found()
+        key, years = where
+        rendered = cache.get(loaded, key, years)
         if rendered is None:  # first request after a change: build off the event loop
-            rendered = await run_in_threadpool(cache.render, loaded, years, found)
+            try:
+                rendered = await run_in_threadpool(cache.render, loaded, key, years, found)
+            except OverBudget as exc:
+                # a client keeps its last copy on a 5xx; a partial calendar it would not
+                log.error("%s", exc)
+                return PlainTextResponse(f"{exc}\n", status_code=503)
         if not_modified(request, rendered):
             headers = {k: v for k, v in rendered.headers.items() if k != "content-type"}
             return Response(status_code=304, headers=headers)
@@ -190,6 +229,9 @@ def create_app(
         body = health(live, health_checks)
         body["feeds"] = [f.name for f in loaded.feeds.values() if not f.private]
         body["feed_window"] = list(window())
+        body["feed_windows"] = {
+            f.name: list(window(f.name)) for f in loaded.feeds.values() if not f.private
+        }
         body["feed_builds"] = cache.builds
         if status is not None:
             body["service"] = status()
@@ -209,6 +251,7 @@ def create_app(
     routes = [
         Route("/", index, methods=["GET", "HEAD"]),
         Route("/feeds/{name}.ics", feed, methods=["GET", "HEAD"]),
+        Route("/feeds/{name}/{year:int}.ics", feed, methods=["GET", "HEAD"]),
         Route("/healthz", healthz, methods=["GET", "HEAD"]),
         Route("/status", status_page, methods=["GET"]),
     ]
@@ -234,6 +277,26 @@ def health(live: Live[Loaded], checks: Sequence[Callable[[], HealthCheck]]) -> d
         "problems": [p.as_json() for p in live.problems],
         "checks": [{"name": r.name, "ok": r.ok, "detail": r.detail} for r in results],
     }
+
+
+def _feed_key(
+    loaded: Loaded, feed: Feed, year: int | None, today: dt.date, options: FeedOptions
+) -> tuple[str, tuple[int, int]] | None:
+    """The cache key and years of a feed request: its window, or for an archive one past
+    year from the registry's first year on (None: no such archive)."""
+    if year is None:
+        return feed.name, options.years(today, feed.name)
+    if not earliest_year(loaded) <= year < today.year:
+        return None
+    return f"{feed.name}/{year}", (year, year)
+
+
+def earliest_year(loaded: Loaded) -> int:
+    """The first year any observance was held: archives start there."""
+    return min(
+        (span.since for obs in loaded.registry.observances for span in obs.dates),
+        default=dt.MINYEAR,
+    )
 
 
 async def _poll(live: Live[Loaded], seconds: float) -> None:
