@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from icalendar import Calendar
 from starlette.testclient import TestClient
 from web_support import make_app, workspace
 
@@ -108,3 +109,47 @@ def test_a_settings_edit_is_new_content_after_the_restart(tmp_path: Path) -> Non
         now = client.get("/feeds/human-rights.ics")
         assert b"BEGIN:VALARM" in now.content
         assert now.headers["last-modified"] == "Fri, 15 Jun 2018 13:00:00 GMT"
+
+
+def event_stamps(body: bytes) -> dict[str, tuple[int, dt.datetime, str]]:
+    cal = Calendar.from_ical(body)
+    return {
+        str(e["UID"]): (int(e.decoded("SEQUENCE")), e.decoded("LAST-MODIFIED"), str(e["SUMMARY"]))
+        for e in cal.walk("VEVENT")
+    }
+
+
+def test_sequence_and_last_modified_follow_each_events_content(tmp_path: Path) -> None:
+    registry, profile = workspace(tmp_path)
+    clock = Clock(dt.datetime(2019, 8, 1, 12, tzinfo=dt.UTC))  # after the revision
+    stamps = tmp_path / "data" / "feed-stamps.json"
+    app, live = make_app(registry, profile, now=clock.now, today=clock.today, stamps=stamps)
+    with TestClient(app) as client:
+        before = event_stamps(client.get("/feeds/all.ics").content)
+        # a new revision date alone changes no event
+        text = registry.read_text(encoding="utf-8")
+        revision = next(line for line in text.splitlines() if line.startswith("revision:"))
+        registry.write_text(text.replace(revision, "revision: 2019-07-01"), encoding="utf-8")
+        clock.move(days=1)
+        live.refresh()
+        assert event_stamps(client.get("/feeds/all.ics").content) == before
+        # a renamed observance changes its own events, and only those
+        clock.move(days=1)
+        text = registry.read_text(encoding="utf-8")
+        registry.write_text(
+            text.replace("name: World Migratory Bird Day", "name: World Migratory Birds Day"),
+            encoding="utf-8",
+        )
+        live.refresh()
+        after = event_stamps(client.get("/feeds/all.ics").content)
+    changed = {uid for uid in after if after[uid] != before[uid]}
+    assert changed
+    assert all(uid.startswith("world-migratory-bird-day-") for uid in changed)
+    for uid in changed:
+        # one up, or the registry's own (higher) number for a revision made since
+        assert after[uid][0] == max(before[uid][0] + 1, 20190701)
+        assert after[uid][1] == dt.datetime(2019, 8, 3, 12, tzinfo=dt.UTC)
+    # the stamps outlive the process: a restarted server publishes the same SEQUENCE
+    again, _ = make_app(registry, profile, now=clock.now, today=clock.today, stamps=stamps)
+    with TestClient(again) as client:
+        assert event_stamps(client.get("/feeds/all.ics").content) == after

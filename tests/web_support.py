@@ -55,6 +55,7 @@ def make_app(
     today: dt.date | Callable[[], dt.date] = TODAY,
     now: Callable[[], dt.datetime] = noon_utc,
     settings: Settings | None = None,
+    stamps: Path | None = None,
 ) -> tuple[Starlette, Live[Loaded]]:
     """The app over copies of the files, with the default feed windows (or those of
     `settings`); configured feeds become the calendar's type as `observances run` makes them
@@ -67,6 +68,7 @@ def make_app(
         status=lambda: {"outbox": {"pending": 0}},
         today=today if callable(today) else (lambda: today),
         now=now,
+        stamps_path=stamps,
         poll_seconds=0,
     )
     return app, live

@@ -125,6 +125,7 @@ def web_app(
         options,
         today=today,
         now=now,
+        stamps_path=settings.data_dir / "feed-stamps.json",
         base_url=settings.base_url,
         health_checks=health_checks,
         status=status,

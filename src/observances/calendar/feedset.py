@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from observances.calendar.ical import CalendarInfo, build
+from observances.calendar.stamps import Stamper, registry_dates
 from observances.errors import InputError
 from observances.occurrences import Occurrence, occurrences
 from observances.profile import Profile
@@ -125,12 +126,13 @@ class Feed:
         years: tuple[int, int],
         alarm_days: tuple[int, ...] = (),
         budget: Budget | None = Budget(),
+        stamper: Stamper = registry_dates,
     ) -> bytes:
         """The feed's bytes; raises OverBudget when they would exceed `budget` (None: no
         limit, for a file someone asked for by hand)."""
         info = CalendarInfo(self.title, self.description, alarm_days=alarm_days)
         found = self.occurrences(registry, profile, *years)
-        body = build(found, info, registry.revision)
+        body = build(found, info, registry.revision, stamper)
         if budget is not None and (len(body) > budget.max_bytes or len(found) > budget.max_events):
             raise OverBudget(self.name, years, len(body), len(found), budget)
         return body

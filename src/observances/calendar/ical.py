@@ -17,12 +17,14 @@ little over `Component.add`, but it costs nothing. `to_ical` runs once for the w
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from icalendar import Alarm, Calendar, Event
 from icalendar.prop import vCategory, vDate, vDatetime, vDuration, vInt, vText, vUri
 
+from observances.calendar.stamps import Stamper, registry_dates
 from observances.occurrences import Occurrence
 from observances.registry.models import Observance
 from observances.registry.sources import shown
@@ -148,7 +150,9 @@ class _Shared:
     """Property objects that every event of one observance carries unchanged."""
 
     history: str
+    when: dt.datetime
     modified: vDatetime
+    sequence_number: int
     sequence: vInt
     url: vUri | None
     categories: vCategory | None
@@ -157,17 +161,31 @@ class _Shared:
 def _shared(obs: Observance, revision: dt.date) -> _Shared:
     modified = revised(obs, revision)
     url = obs.url
+    when = dt.datetime(modified.year, modified.month, modified.day, tzinfo=dt.UTC)
     return _Shared(
         history=history(obs),
-        modified=_midnight(modified),
+        when=when,
+        modified=vDatetime(when),
+        sequence_number=sequence(modified),
         sequence=vInt(sequence(modified)),
         url=vUri(url) if url else None,
         categories=vCategory(list(obs.tags)) if obs.tags else None,
     )
 
 
-def calendar(occurrences: Iterable[Occurrence], info: CalendarInfo, revision: dt.date) -> Calendar:
-    """The calendar as icalendar objects; `build` serializes it."""
+def digest(*parts: str) -> str:
+    """A digest of what a person sees in an event: what decides whether it changed."""
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
+
+
+def calendar(
+    occurrences: Iterable[Occurrence],
+    info: CalendarInfo,
+    revision: dt.date,
+    stamper: Stamper = registry_dates,
+) -> Calendar:
+    """The calendar as icalendar objects; `build` serializes it. `stamper` gives each event's
+    SEQUENCE and LAST-MODIFIED (and DTSTAMP, the same instant) from its content digest."""
     cal = Calendar()
     cal["PRODID"] = vText(PRODID)
     cal["VERSION"] = vText("2.0")
@@ -182,7 +200,6 @@ def calendar(occurrences: Iterable[Occurrence], info: CalendarInfo, revision: dt
     cal["REFRESH-INTERVAL"] = vDuration(info.refresh, params={"VALUE": "DURATION"})
     cal["X-PUBLISHED-TTL"] = vDuration(info.refresh)
 
-    stamp = _midnight(revision)
     transparent = vText("TRANSPARENT")
     shared: dict[str, _Shared] = {}
     for occ in occurrences:
@@ -191,14 +208,33 @@ def calendar(occurrences: Iterable[Occurrence], info: CalendarInfo, revision: dt
         if common is None:
             common = shared[obs.id] = _shared(obs, revision)
         event = Event()
-        event["UID"] = vText(uid(occ))
-        event["DTSTAMP"] = stamp
+        event_uid, title = uid(occ), summary(occ)
+        text = description(occ, common.history)
+        end = shown_end(occ)
+        seen = digest(
+            title,
+            text,
+            occ.start.isoformat(),
+            end.isoformat(),
+            str(common.url),
+            ",".join(obs.tags),
+            ",".join(map(str, info.alarm_days)),
+        )
+        sequence_, modified = stamper(event_uid, seen, common.sequence_number, common.when)
+        event["UID"] = vText(event_uid)
+        # DTSTAMP follows the event: with METHOD:PUBLISH it says when this version was made,
+        # so a registry revision that leaves the event alone leaves its bytes alone
+        event["DTSTAMP"] = common.modified if modified == common.when else vDatetime(modified)
         event["DTSTART"] = vDate(occ.start, params=_DATE)
-        event["DTEND"] = vDate(shown_end(occ), params=_DATE)
-        event["SUMMARY"] = vText(summary(occ))
-        event["DESCRIPTION"] = vText(description(occ, common.history))
-        event["SEQUENCE"] = common.sequence
-        event["LAST-MODIFIED"] = common.modified
+        event["DTEND"] = vDate(end, params=_DATE)
+        event["SUMMARY"] = vText(title)
+        event["DESCRIPTION"] = vText(text)
+        if modified == common.when and sequence_ == common.sequence_number:
+            event["SEQUENCE"] = common.sequence
+            event["LAST-MODIFIED"] = common.modified
+        else:
+            event["SEQUENCE"] = vInt(sequence_)
+            event["LAST-MODIFIED"] = vDatetime(modified)
         event["TRANSP"] = transparent
         if common.url is not None:
             event["URL"] = common.url
@@ -218,7 +254,12 @@ def _alarm(summary: str, days: int) -> Alarm:
     return alarm
 
 
-def build(occurrences: Sequence[Occurrence], info: CalendarInfo, revision: dt.date) -> bytes:
+def build(
+    occurrences: Sequence[Occurrence],
+    info: CalendarInfo,
+    revision: dt.date,
+    stamper: Stamper = registry_dates,
+) -> bytes:
     """The feed's bytes: CRLF line ends, lines folded at 75 octets, by the icalendar library.
-    Same occurrences, info and revision in, same bytes out."""
-    return bytes(calendar(occurrences, info, revision).to_ical())
+    Same occurrences, info, revision and stamps in, same bytes out."""
+    return bytes(calendar(occurrences, info, revision, stamper).to_ical())

@@ -16,6 +16,7 @@ import threading
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -26,6 +27,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from observances.calendar.feedset import Feed, FeedOptions, OverBudget
+from observances.calendar.stamps import StampBook
 from observances.reloading import Live
 from observances.web.pages import index_html
 from observances.web.state import Loaded
@@ -71,9 +73,20 @@ class FeedCache:
     seen. A restart starts the history anew: every feed is then "modified" at start-up, which
     costs each client one full download and never a stale calendar."""
 
-    def __init__(self, options: FeedOptions, now: Callable[[], dt.datetime]) -> None:
+    def __init__(
+        self,
+        options: FeedOptions,
+        now: Callable[[], dt.datetime],
+        stamps_path: Path | None = None,
+    ) -> None:
         self._options = options
         self._now = now
+        # events' SEQUENCE and LAST-MODIFIED by content (calendar/stamps.py), kept in a file
+        # when there is one, so that a restart does not send a SEQUENCE back down
+        self._stamps_path = stamps_path
+        self._stamps = StampBook()
+        if stamps_path is not None and stamps_path.exists():
+            self._stamps = StampBook.from_json(stamps_path.read_text(encoding="utf-8"))
         self._feeds: dict[tuple[str, tuple[int, int]], tuple[int, Rendered]] = {}
         self._seen: dict[str, tuple[str, dt.datetime]] = {}  # key -> (etag, first served)
         self._lock = threading.Lock()
@@ -92,10 +105,12 @@ class FeedCache:
             if hit is not None:
                 return hit
             options = self._options
+            stamper = self._stamps.for_feed(key, self._now().astimezone(dt.UTC))
             body = feed.build(
-                loaded.registry, loaded.profile, years, options.alarm_days, options.budget
+                loaded.registry, loaded.profile, years, options.alarm_days, options.budget, stamper
             )
             self.builds += 1
+            self._save_stamps()
             etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'  # strong: from the bytes
             modified = format_datetime(self._first_served(key, etag), usegmt=True)
             headers = {
@@ -118,6 +133,14 @@ class FeedCache:
             kept[(key, years)] = (loaded.generation, rendered)
             self._feeds = kept
             return rendered
+
+    def _save_stamps(self) -> None:
+        if self._stamps_path is None or not self._stamps.changed:
+            return
+        partial = self._stamps_path.with_suffix(".partial")
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(self._stamps.to_json(), encoding="utf-8")
+        partial.replace(self._stamps_path)  # atomic: a crash leaves the old file whole
 
     def _first_served(self, key: str, etag: str) -> dt.datetime:
         now = self._now().astimezone(dt.UTC).replace(microsecond=0)
@@ -172,6 +195,7 @@ def create_app(
     *,
     today: Callable[[], dt.date],
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    stamps_path: Path | None = None,
     base_url: str | None = None,
     health_checks: Sequence[Callable[[], HealthCheck]] = (),
     status: Callable[[], dict[str, Any]] | None = None,
@@ -181,7 +205,7 @@ def create_app(
     `live.refresh()` themselves). `today` places the feed window and the index page's next
     days; `base_url` is the public address for subscribe links (default: the request's). The
     service adds its heartbeat through `health_checks` and its outbox through `status`."""
-    cache = FeedCache(options, now)
+    cache = FeedCache(options, now, stamps_path)
 
     def window(name: str | None = None) -> tuple[int, int]:
         return options.years(today(), name)
