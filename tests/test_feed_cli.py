@@ -85,10 +85,9 @@ def test_other_filters_make_a_feed_titled_after_them() -> None:
         "--from", "2018", "--to", "2018", "--tag", "human-rights", "--id", "world-habitat-day"
     )
     calendar = Calendar.from_ical(feed)
-    assert calendar.calendar_name == "UN observances: human-rights + world-habitat-day"
-    assert calendar.description == (
-        "The observances tagged human-rights and with the id world-habitat-day."
-    )
+    # named after the filter, in words: the theme's name and the observance's
+    assert calendar.calendar_name == "UN observances: human rights + World Habitat Day"
+    assert calendar.description == "United Nations observances: human rights + World Habitat Day."
 
 
 def test_writes_a_file(tmp_path: Path) -> None:

@@ -24,7 +24,9 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
     private = FeedSpec(
         name="board", title="Board", ids=("world-habitat-day",), token=SecretStr(SECRET)
     )
-    app, _ = make_app(registry, profile, feeds=(private,))
+    # a public feed whose title has <, > and quotes, which the index page must escape
+    odd = FeedSpec(name="odd", title='Peace <&> "Rights"', ids=("world-habitat-day",))
+    app, _ = make_app(registry, profile, feeds=(private, odd))
     with TestClient(app) as test_client:
         yield test_client
 
@@ -169,9 +171,9 @@ def test_index_lists_public_feeds_and_escapes_text(client: TestClient) -> None:
     assert SECRET not in text
     for app_name in ("Google Calendar", "Outlook", "Apple Calendar", "Thunderbird"):
         assert app_name in text
-    # the profile's name has <, > and quotes: escaped wherever it appears
-    assert "<Peace>" not in text
-    assert "Test Organization for &lt;Peace&gt; &amp; &quot;Rights&quot;" in text
+    # a feed's title has <, > and quotes: escaped wherever it appears
+    assert "<&>" not in text
+    assert "Peace &lt;&amp;&gt; &quot;Rights&quot;" in text
 
 
 def test_index_shows_the_next_30_days(tmp_path: Path) -> None:

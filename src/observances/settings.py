@@ -138,13 +138,20 @@ class Settings(BaseSettings):
     feed_alarm_days: Annotated[tuple[int, ...], NoDecode] = Field(
         (), description="VALARM reminders N days before each event, comma-separated; off if empty."
     )
+    feed_marked_alarm_days: Annotated[tuple[int, ...], NoDecode] = Field(
+        (),
+        description="VALARM reminders in the `marked` feed only, N days before each event, "
+        "comma-separated; off if empty (then feed_alarm_days applies).",
+    )
     feeds: tuple[FeedSpec, ...] = Field(
         (),
         description="Extra named feeds (TOML [[feeds]] tables). Always present: all, marked, "
         "and one per tag.",
     )
 
-    _split = field_validator("mail_to", "feed_alarm_days", mode="before")(_split_commas)
+    _split = field_validator("mail_to", "feed_alarm_days", "feed_marked_alarm_days", mode="before")(
+        _split_commas
+    )
 
     @field_validator("timezone")
     @classmethod

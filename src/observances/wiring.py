@@ -70,6 +70,8 @@ def feed_options(settings: Settings) -> FeedOptions:
         settings.feed_years_ahead,
         settings.feed_alarm_days,
         windows=dict(settings.feed_windows),
+        send_at=f"{settings.send_time:%H:%M} ({settings.timezone})",
+        marked_alarm_days=settings.feed_marked_alarm_days,
     )
 
 

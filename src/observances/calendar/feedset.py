@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from observances.calendar.ical import CalendarInfo, build
@@ -20,6 +20,7 @@ from observances.errors import InputError
 from observances.occurrences import Occurrence, occurrences
 from observances.profile import Profile
 from observances.registry.models import Observance, Registry
+from observances.words import Wording, for_language
 
 BUILT_IN = ("all", "marked")
 
@@ -64,6 +65,14 @@ class FeedOptions:
     windows: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     """Feed name -> (years back, years ahead), for a feed whose window is not the default."""
     budget: Budget = Budget()
+    send_at: str = ""
+    """When drafts go out, as the `marked` feed says it: "09:00 (Europe/Paris)"."""
+    marked_alarm_days: tuple[int, ...] = ()
+    """Reminders in the `marked` feed only, this many days ahead (off by default)."""
+
+    def alarms(self, feed: Feed) -> tuple[int, ...]:
+        """The reminders of `feed`: the `marked` feed's own when set, else everyone's."""
+        return (feed.marked and self.marked_alarm_days) or self.alarm_days
 
     def years(self, today: dt.date, name: str | None = None) -> tuple[int, int]:
         """The first and last year of the feed `name` published on `today`."""
@@ -83,6 +92,7 @@ class Feed:
     kinds: tuple[str, ...] = ()
     marked: bool = False
     token: str | None = None
+    language: str = "en"
 
     @property
     def private(self) -> bool:
@@ -127,15 +137,43 @@ class Feed:
         alarm_days: tuple[int, ...] = (),
         budget: Budget | None = Budget(),
         stamper: Stamper = registry_dates,
+        send_at: str = "",
     ) -> bytes:
         """The feed's bytes; raises OverBudget when they would exceed `budget` (None: no
-        limit, for a file someone asked for by hand)."""
-        info = CalendarInfo(self.title, self.description, alarm_days=alarm_days)
+        limit, for a file someone asked for by hand). A `marked` feed says, in each event,
+        that the organization marks it, for which programs, and when its drafts go out (on
+        the local dates the planner uses, at `send_at`)."""
+        words = for_language(self.language)
+        info = CalendarInfo(
+            self.title,
+            self.description,
+            alarm_days=alarm_days,
+            words=words,
+            themes={tag: registry.theme(tag) for tag in registry.tags},
+            notes=team_notes(profile, words, send_at) if self.marked and profile else None,
+        )
         found = self.occurrences(registry, profile, *years)
         body = build(found, info, registry.revision, stamper)
         if budget is not None and (len(body) > budget.max_bytes or len(found) > budget.max_events):
             raise OverBudget(self.name, years, len(body), len(found), budget)
         return body
+
+
+def team_notes(profile: Profile, words: Wording, send_at: str) -> Callable[[Occurrence], str]:
+    """What the `marked` feed adds to an event: the organization marks it, the programs it
+    concerns, and the local date each draft goes out (the planner's: the occurrence's date
+    less each lead time, in the organization's zone)."""
+
+    def notes(occ: Occurrence) -> str:
+        obs = occ.observance
+        programs = tuple(p.name for p in profile.programs_for(obs))
+        text = words.feed_marks(profile.name, programs)
+        sends = tuple(
+            (occ.start - dt.timedelta(days=lead), lead) for lead in profile.lead_days_for(obs)
+        )
+        return f"{text}\n{words.feed_drafts(sends, send_at)}" if sends else text
+
+    return notes
 
 
 def configured_feed(
@@ -147,43 +185,46 @@ def configured_feed(
     kinds: tuple[str, ...] = (),
     marked: bool = False,
     token: str | None = None,
+    language: str = "en",
 ) -> Feed:
     """A feed the configuration adds; without a title it is named after its URL name."""
+    named, about = for_language(language).feed_configured(name)
     return Feed(
         name,
-        title or f"UN observances: {name}",
-        title or f"The observances of the feed {name}.",
+        title or named,
+        title or about,
         tags=tags,
         ids=ids,
         kinds=kinds,
         marked=marked,
         token=token,
+        language=language,
     )
 
 
 def feed_set(
-    registry: Registry, profile: Profile | None, configured: Sequence[Feed] = ()
+    registry: Registry,
+    profile: Profile | None,
+    configured: Sequence[Feed] = (),
+    language: str = "en",
 ) -> dict[str, Feed]:
     """Every feed by name, in the order the index page lists them. Raises InputError, naming
     every problem, when a configured feed clashes with a name already taken or refers to an id
     or tag the registry does not have. Without a profile (`observances feed` of the whole
     registry or a tag reads none) there is no `marked` feed."""
-    feeds: dict[str, Feed] = {
-        "all": Feed("all", "United Nations observances", "Every observance in the registry.")
-    }
+    words = for_language(language)
+    feeds: dict[str, Feed] = {"all": Feed("all", *words.feed_all(), language=language)}
     if profile is not None:
         feeds["marked"] = Feed(
-            "marked",
-            f"Observances {profile.short_name} marks",
-            f"The observances that {profile.name} marks.",
-            marked=True,
+            "marked", *words.feed_marked(profile.short_name), marked=True, language=language
         )
     problems: list[str] = []
     for tag, about in sorted(registry.tags.items()):
         if tag in feeds or tag in BUILT_IN:
             problems.append(f"registry tag {tag!r} has the name of a built-in feed")
             continue
-        feeds[tag] = Feed(tag, f"UN observances: {tag}", f"Observances about {about}.", tags=(tag,))
+        title, description = words.feed_theme(registry.theme(tag), about)
+        feeds[tag] = Feed(tag, title, description, tags=(tag,), language=language)
     for feed in configured:
         if feed.name in feeds or feed.name in BUILT_IN:
             problems.append(f"feed {feed.name!r}: the name is taken (built-in feed or tag)")
@@ -206,6 +247,7 @@ def selection(
     tags: tuple[str, ...] = (),
     ids: tuple[str, ...] = (),
     marked: bool = False,
+    registry: Registry | None = None,
 ) -> Feed:
     """The feed that `observances feed` writes for its filters: the set's own `all`, `marked`
     or tag feed when the filters name exactly one of them (so the file has the bytes the
@@ -216,21 +258,20 @@ def selection(
         found = feeds[tags[0]]
         if found.tags == tags:  # the tag's own feed; not `all` for `--tag all`
             return found
-    label = " + ".join((*tags, *ids))  # no comma: some readers keep RFC 5545's escape
-    about = []
-    if tags:
-        about.append(f"tagged {' or '.join(tags)}")
-    if ids:
-        about.append(f"with the id {' or '.join(ids)}")
-    if marked:
-        if profile is None:
-            raise ValueError("a marked selection needs the profile")
-        title = f"Observances {profile.short_name} marks: {label}"
-        description = f"The observances {' and '.join(about)} that {profile.name} marks."
-    else:
-        title = f"UN observances: {label}"
-        description = f"The observances {' and '.join(about)}."
-    return Feed("selection", title, description, tags=tags, ids=ids, marked=marked)
+    # named after its filter: the themes and the observances' names, where the registry is
+    # given; no comma, which some readers keep as RFC 5545's escape
+    themes = [registry.theme(t).lower() if registry else t for t in tags]
+    names = [registry.get(i).name if registry else i for i in ids]
+    label = " + ".join((*themes, *names))
+    if marked and profile is None:
+        raise ValueError("a marked selection needs the profile")
+    words = for_language(feeds["all"].language)
+    title, description = words.feed_filtered(
+        label, profile.short_name if marked and profile else None
+    )
+    return Feed(
+        "selection", title, description, tags=tags, ids=ids, marked=marked, language=words.language
+    )
 
 
 def over_budget(

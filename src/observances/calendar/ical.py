@@ -18,17 +18,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from icalendar import Alarm, Calendar, Event
 from icalendar.prop import vCategory, vDate, vDatetime, vDuration, vInt, vText, vUri
 
 from observances.calendar.stamps import Stamper, registry_dates
 from observances.occurrences import Occurrence
-from observances.registry.models import Observance
+from observances.registry.models import Kind, Observance
 from observances.registry.sources import shown
-from observances.words import DASH, for_language
+from observances.words import DASH, Wording, for_language
 
 PRODID = "-//observances//United Nations observances feed//EN"
 UID_DOMAIN = "observances"
@@ -37,18 +37,26 @@ LONG_SPAN_DAYS = 31
 only: a year-long all-day bar would sit on every day of every month view."""
 
 _DATE = {"VALUE": "DATE"}
-_WORDS = for_language("en")  # feeds are in English
+_ONCE = (Kind.YEAR, Kind.DECADE, Kind.PERIOD)
+"""Kinds held as one span: "the 1st observance" of a year-long or decade-long one says nothing."""
+_WORDS = for_language("en")  # the default; a feed in another language passes its Wording
 
 
 @dataclass(frozen=True, slots=True)
 class CalendarInfo:
-    """What the calendar says about itself: its name in the app and refresh hints."""
+    """What the calendar says about itself (its name in the app, refresh hints) and how its
+    events are worded."""
 
     title: str
     description: str
     refresh: dt.timedelta = dt.timedelta(days=1)
     alarm_days: tuple[int, ...] = ()
     """Reminders this many days before each event; none by default."""
+    words: Wording = _WORDS
+    themes: Mapping[str, str] = field(default_factory=dict)
+    """Tag -> theme name for CATEGORIES ("Human rights"); a tag not here is shown as is."""
+    notes: Callable[[Occurrence], str] | None = None
+    """What the organization adds to an event (the `marked` feed: programs, draft dates)."""
 
 
 def revised(obs: Observance, revision: dt.date) -> dt.date:
@@ -83,62 +91,59 @@ def shown_end(occ: Occurrence) -> dt.date:
     return occ.end + dt.timedelta(days=1)
 
 
-def history(obs: Observance) -> str:
-    """The part of DESCRIPTION that is the same every year: dates over time, names, sources."""
-    lines = [f"Proclaimed by: {obs.body}." if obs.body else ""]
-    lines.append("Dates:")
-    lines.extend(f"- {_WORDS.span_label(span)} ({span.cite})" for span in obs.dates)
-    lines.extend(
-        f"- in {m.date.year}: moved from {_WORDS.long_date(m.date)} to "
-        f"{_WORDS.long_date(m.moved_to)} ({m.cite})"
-        for m in obs.moves
-    )
+def history(obs: Observance, words: Wording = _WORDS) -> str:
+    """The part of DESCRIPTION that is the same every year: dates over time, former names,
+    sources (primary and secondary only: a feed never cites a dataset), what is unverified."""
+    lines = [words.feed_heading("dates")]
+    lines.extend(f"- {words.span_label(span)} ({span.cite})" for span in obs.dates)
+    lines.extend(f"- {words.feed_move(m.date.year, m.date, m.moved_to, m.cite)}" for m in obs.moves)
     if obs.former_names:
-        lines.append("Former names:")
-        lines.extend(f"- {f.name} (until {f.until}; {f.cite})" for f in obs.former_names)
-    lines.append("Sources:")
-    for c in obs.citations:
-        adopted = f", adopted {_WORDS.long_date(c.adopted)}" if c.adopted else ""
-        # a feed never cites a dataset (a data file or an app): primary and secondary only
-        url = next(iter(shown((c.url,) if c.url else ())), None)
-        lines.append(f"- {c.symbol}{adopted}" + (f": {url}" if url else ""))
-    if not obs.verified:
-        open_facts = tuple(f.kind.value for f in obs.facts if not f.verified)
-        what = [_WORDS.unverified(open_facts)] if open_facts else []
-        lines.append(
-            "Unverified: " + "; ".join([*what, *filter(None, [obs.check])]).rstrip(".") + "."
+        lines.append(words.feed_heading("former names"))
+        lines.extend(
+            f"- {words.feed_former_name(f.name, f.until, f.cite)}" for f in obs.former_names
         )
-    return "\n".join(line for line in lines if line)
+    lines.append(words.feed_heading("sources"))
+    for c in obs.citations:
+        url = next(iter(shown((c.url,) if c.url else ())), None)
+        lines.append(f"- {words.feed_source(c.symbol, c.adopted, url)}")
+    open_facts = tuple(f.kind.value for f in obs.facts if not f.verified)
+    if open_facts:
+        # what a subscriber should not quote yet; the registry's `check` note is for the team
+        lines.append(words.feed_unverified(open_facts))
+    return "\n".join(lines)
 
 
-def summary(occ: Occurrence) -> str:
+def summary(occ: Occurrence, words: Wording = _WORDS) -> str:
     """The event's title: the name, and for a year of a decade which year it is."""
     if occ.part is None:
         return occ.name
     span = occ.span
-    return f"{occ.name} ({span.since}{DASH}{span.until}), {_WORDS.year_of(*occ.part)}"
+    return f"{occ.name} ({span.since}{DASH}{span.until}), {words.year_of(*occ.part)}"
 
 
-def description(occ: Occurrence, history_text: str) -> str:
-    # SUMMARY has the name already: every byte here is folded, in every event of every feed
-    head: list[str] = []
-    if occ.edition and occ.edition_confirmed:
+def description(
+    occ: Occurrence, history_text: str, words: Wording = _WORDS, notes: str = ""
+) -> str:
+    """What a person reads, in one order: what the observance is (who proclaimed it, when,
+    by which act), its edition when confirmed, its dates when more than one day, the UN page;
+    then `notes` (the organization's, in the `marked` feed); then the history and sources.
+    SUMMARY has the name already: every byte here is folded, in every event of every feed."""
+    obs = occ.observance
+    head = [words.established(obs.body, obs.kind, obs.citation(obs.dates[0].cite))]
+    if occ.edition and occ.edition_confirmed and obs.kind not in _ONCE:
         # an edition is printed only when the first year is stated or follows from an adoption
-        head.append(f"The {_WORDS.ordinal(occ.edition)} observance.")
+        head.append(words.feed_edition(occ.edition, obs.kind))
     if occ.part is not None and occ.span.until is not None:
-        first, last = dt.date(occ.span.since, 1, 1), dt.date(occ.span.until, 12, 31)
-        head.append(f"From {_WORDS.long_date(first)} to {_WORDS.long_date(last)}.")
+        head.append(words.feed_runs(dt.date(occ.span.since, 1, 1), dt.date(occ.span.until, 12, 31)))
     elif occ.start != occ.end:
-        head.append(f"From {_WORDS.long_date(occ.start)} to {_WORDS.long_date(occ.end)}.")
-        if shown_end(occ) != occ.end + dt.timedelta(days=1):
-            head.append("The calendar shows it on its first day only.")
+        head.append(words.feed_runs(occ.start, occ.end))
     if occ.provisional:
-        head.append(_WORDS.provisional(occ.observance.body).capitalize() + ".")
-    head.append(f"This year's date: {occ.citation.symbol}.")
-    if occ.observance.url:
+        head.append(words.feed_provisional(obs.body))
+    if obs.url:
         # Google Calendar and Outlook show DESCRIPTION but not URL
-        head.append(f"Page: {occ.observance.url}")
-    return "\n".join(head) + "\n\n" + history_text
+        head.append(words.feed_page(obs.url))
+    parts = ["\n".join(head), notes, history_text]
+    return "\n\n".join(part for part in parts if part)
 
 
 def _midnight(day: dt.date) -> vDatetime:
@@ -158,18 +163,20 @@ class _Shared:
     categories: vCategory | None
 
 
-def _shared(obs: Observance, revision: dt.date) -> _Shared:
+def _shared(obs: Observance, revision: dt.date, info: CalendarInfo) -> _Shared:
     modified = revised(obs, revision)
     url = obs.url
     when = dt.datetime(modified.year, modified.month, modified.day, tzinfo=dt.UTC)
     return _Shared(
-        history=history(obs),
+        history=history(obs, info.words),
         when=when,
         modified=vDatetime(when),
         sequence_number=sequence(modified),
         sequence=vInt(sequence(modified)),
         url=vUri(url) if url else None,
-        categories=vCategory(list(obs.tags)) if obs.tags else None,
+        categories=(
+            vCategory([info.themes.get(tag, tag) for tag in obs.tags]) if obs.tags else None
+        ),
     )
 
 
@@ -206,10 +213,11 @@ def calendar(
         obs = occ.observance
         common = shared.get(obs.id)
         if common is None:
-            common = shared[obs.id] = _shared(obs, revision)
+            common = shared[obs.id] = _shared(obs, revision, info)
         event = Event()
-        event_uid, title = uid(occ), summary(occ)
-        text = description(occ, common.history)
+        event_uid, title = uid(occ), summary(occ, info.words)
+        notes = info.notes(occ) if info.notes is not None else ""
+        text = description(occ, common.history, info.words, notes)
         end = shown_end(occ)
         seen = digest(
             title,
@@ -217,7 +225,7 @@ def calendar(
             occ.start.isoformat(),
             end.isoformat(),
             str(common.url),
-            ",".join(obs.tags),
+            str(common.categories and common.categories.to_ical()),
             ",".join(map(str, info.alarm_days)),
         )
         sequence_, modified = stamper(event_uid, seen, common.sequence_number, common.when)

@@ -45,7 +45,9 @@ def feed(
 
         profile = load_profile(settings.profile, registry)
     # the server's feed set, so that `all`, `marked` and a tag's feed are the bytes it serves
-    chosen = selection(feed_set(registry, profile), profile, tags=tags, ids=ids, marked=marked)
+    chosen = selection(
+        feed_set(registry, profile), profile, tags=tags, ids=ids, marked=marked, registry=registry
+    )
     # the server's window for this feed by default: the same "today", in the configured zone
     this_window = options.years(wiring.local_today(settings)(), chosen.name)
     first = first if first is not None else this_window[0]
@@ -53,7 +55,16 @@ def feed(
     if last < first:
         raise click.BadParameter(f"{last} is before --from {first}", param_hint="--to")
     # over the budget is an error here too (OverBudget, exit 2): the file is for subscribers
-    output.write(chosen.build(registry, profile, (first, last), options.alarm_days, options.budget))
+    output.write(
+        chosen.build(
+            registry,
+            profile,
+            (first, last),
+            options.alarms(chosen),
+            options.budget,
+            send_at=options.send_at,
+        )
+    )
 
 
 @click.command()

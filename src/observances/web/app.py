@@ -107,7 +107,13 @@ class FeedCache:
             options = self._options
             stamper = self._stamps.for_feed(key, self._now().astimezone(dt.UTC))
             body = feed.build(
-                loaded.registry, loaded.profile, years, options.alarm_days, options.budget, stamper
+                loaded.registry,
+                loaded.profile,
+                years,
+                options.alarms(feed),
+                options.budget,
+                stamper,
+                options.send_at,
             )
             self.builds += 1
             self._save_stamps()
