@@ -92,7 +92,6 @@ class Feed:
     kinds: tuple[str, ...] = ()
     marked: bool = False
     token: str | None = None
-    language: str = "en"
 
     @property
     def private(self) -> bool:
@@ -101,6 +100,10 @@ class Feed:
     @property
     def filename(self) -> str:
         return f"{self.name}.ics"
+
+    def filename_in(self, language: str) -> str:
+        """`<name>.ics` in English, `<name>.<lang>.ics` in another language."""
+        return self.filename if language == "en" else f"{self.name}.{language}.ics"
 
     def allows(self, token: str | None) -> bool:
         """Whether a request carrying `token` may read this feed; constant-time comparison, so
@@ -135,15 +138,16 @@ class Feed:
         profile: Profile | None,
         years: tuple[int, int],
         alarm_days: tuple[int, ...] = (),
+        language: str = "en",
         budget: Budget | None = Budget(),
         stamper: Stamper = registry_dates,
         send_at: str = "",
     ) -> bytes:
-        """The feed's bytes; raises OverBudget when they would exceed `budget` (None: no
-        limit, for a file someone asked for by hand). A `marked` feed says, in each event,
-        that the organization marks it, for which programs, and when its drafts go out (on
-        the local dates the planner uses, at `send_at`)."""
-        words = for_language(self.language)
+        """The feed's bytes in `language`; raises OverBudget when they would exceed `budget`
+        (None: no limit, for a file someone asked for by hand). A `marked` feed in English
+        says, in each event, that the organization marks it, for which programs, and when its
+        drafts go out (on the local dates the planner uses, at `send_at`)."""
+        words = for_language("en")  # other languages word events in `localized`
         info = CalendarInfo(
             self.title,
             self.description,
@@ -153,7 +157,7 @@ class Feed:
             notes=team_notes(profile, words, send_at) if self.marked and profile else None,
         )
         found = self.occurrences(registry, profile, *years)
-        body = build(found, info, registry.revision, stamper)
+        body = build(found, info, registry.revision, language, stamper)
         if budget is not None and (len(body) > budget.max_bytes or len(found) > budget.max_events):
             raise OverBudget(self.name, years, len(body), len(found), budget)
         return body
@@ -185,10 +189,9 @@ def configured_feed(
     kinds: tuple[str, ...] = (),
     marked: bool = False,
     token: str | None = None,
-    language: str = "en",
 ) -> Feed:
     """A feed the configuration adds; without a title it is named after its URL name."""
-    named, about = for_language(language).feed_configured(name)
+    named, about = for_language("en").feed_configured(name)
     return Feed(
         name,
         title or named,
@@ -198,7 +201,6 @@ def configured_feed(
         kinds=kinds,
         marked=marked,
         token=token,
-        language=language,
     )
 
 
@@ -206,25 +208,23 @@ def feed_set(
     registry: Registry,
     profile: Profile | None,
     configured: Sequence[Feed] = (),
-    language: str = "en",
 ) -> dict[str, Feed]:
     """Every feed by name, in the order the index page lists them. Raises InputError, naming
     every problem, when a configured feed clashes with a name already taken or refers to an id
     or tag the registry does not have. Without a profile (`observances feed` of the whole
     registry or a tag reads none) there is no `marked` feed."""
-    words = for_language(language)
-    feeds: dict[str, Feed] = {"all": Feed("all", *words.feed_all(), language=language)}
+    # calendar names in English: a feed in another language keeps its calendar's name
+    words = for_language("en")
+    feeds: dict[str, Feed] = {"all": Feed("all", *words.feed_all())}
     if profile is not None:
-        feeds["marked"] = Feed(
-            "marked", *words.feed_marked(profile.short_name), marked=True, language=language
-        )
+        feeds["marked"] = Feed("marked", *words.feed_marked(profile.short_name), marked=True)
     problems: list[str] = []
     for tag, about in sorted(registry.tags.items()):
         if tag in feeds or tag in BUILT_IN:
             problems.append(f"registry tag {tag!r} has the name of a built-in feed")
             continue
         title, description = words.feed_theme(registry.theme(tag), about)
-        feeds[tag] = Feed(tag, title, description, tags=(tag,), language=language)
+        feeds[tag] = Feed(tag, title, description, tags=(tag,))
     for feed in configured:
         if feed.name in feeds or feed.name in BUILT_IN:
             problems.append(f"feed {feed.name!r}: the name is taken (built-in feed or tag)")
@@ -265,13 +265,9 @@ def selection(
     label = " + ".join((*themes, *names))
     if marked and profile is None:
         raise ValueError("a marked selection needs the profile")
-    words = for_language(feeds["all"].language)
-    title, description = words.feed_filtered(
-        label, profile.short_name if marked and profile else None
-    )
-    return Feed(
-        "selection", title, description, tags=tags, ids=ids, marked=marked, language=words.language
-    )
+    short_name = profile.short_name if marked and profile else None
+    title, description = for_language("en").feed_filtered(label, short_name)
+    return Feed("selection", title, description, tags=tags, ids=ids, marked=marked)
 
 
 def over_budget(
@@ -296,7 +292,7 @@ def over_budget(
                 found.append(OverBudget(feed.name, years, None, events, options.budget))
             continue
         try:
-            feed.build(registry, profile, years, options.alarm_days, options.budget)
+            feed.build(registry, profile, years, options.alarms(feed), budget=options.budget)
         except OverBudget as exc:
             found.append(exc)
     return found

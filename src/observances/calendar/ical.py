@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from icalendar import Alarm, Calendar, Event
 from icalendar.prop import vCategory, vDate, vDatetime, vDuration, vInt, vText, vUri
 
+from observances.calendar import localized
 from observances.calendar.stamps import Stamper, registry_dates
 from observances.occurrences import Occurrence
 from observances.registry.models import Kind, Observance
@@ -189,10 +190,14 @@ def calendar(
     occurrences: Iterable[Occurrence],
     info: CalendarInfo,
     revision: dt.date,
+    language: str = "en",
     stamper: Stamper = registry_dates,
 ) -> Calendar:
-    """The calendar as icalendar objects; `build` serializes it. `stamper` gives each event's
-    SEQUENCE and LAST-MODIFIED (and DTSTAMP, the same instant) from its content digest."""
+    """The calendar as icalendar objects; `build` serializes it. In another `language` than
+    English, titles and descriptions come from `localized` and carry a LANGUAGE parameter.
+    `stamper` gives each event's SEQUENCE and LAST-MODIFIED (and DTSTAMP, the same instant)
+    from its content digest."""
+    words = None if language == "en" else for_language(language)
     cal = Calendar()
     cal["PRODID"] = vText(PRODID)
     cal["VERSION"] = vText("2.0")
@@ -215,9 +220,8 @@ def calendar(
         if common is None:
             common = shared[obs.id] = _shared(obs, revision, info)
         event = Event()
-        event_uid, title = uid(occ), summary(occ, info.words)
-        notes = info.notes(occ) if info.notes is not None else ""
-        text = description(occ, common.history, info.words, notes)
+        event_uid = uid(occ)
+        title, text, params, text_params = _words(occ, common, info, words)
         end = shown_end(occ)
         seen = digest(
             title,
@@ -235,8 +239,8 @@ def calendar(
         event["DTSTAMP"] = common.modified if modified == common.when else vDatetime(modified)
         event["DTSTART"] = vDate(occ.start, params=_DATE)
         event["DTEND"] = vDate(end, params=_DATE)
-        event["SUMMARY"] = vText(title)
-        event["DESCRIPTION"] = vText(text)
+        event["SUMMARY"] = vText(title, params=params)
+        event["DESCRIPTION"] = vText(text, params=text_params)
         if modified == common.when and sequence_ == common.sequence_number:
             event["SEQUENCE"] = common.sequence
             event["LAST-MODIFIED"] = common.modified
@@ -254,6 +258,23 @@ def calendar(
     return cal
 
 
+def _words(
+    occ: Occurrence, common: _Shared, info: CalendarInfo, words: Wording | None
+) -> tuple[str, str, dict[str, str] | None, dict[str, str] | None]:
+    """An event's title and description, and their LANGUAGE parameters (none in English)."""
+    if words is None:
+        notes = info.notes(occ) if info.notes is not None else ""
+        return (
+            summary(occ, info.words),
+            description(occ, common.history, info.words, notes),
+            None,
+            None,
+        )
+    title, title_language = localized.summary(occ, words)
+    text = localized.description(occ, words)
+    return title, text, {"LANGUAGE": title_language}, {"LANGUAGE": words.language}
+
+
 def _alarm(summary: str, days: int) -> Alarm:
     alarm = Alarm()
     alarm["ACTION"] = vText("DISPLAY")
@@ -266,8 +287,9 @@ def build(
     occurrences: Sequence[Occurrence],
     info: CalendarInfo,
     revision: dt.date,
+    language: str = "en",
     stamper: Stamper = registry_dates,
 ) -> bytes:
     """The feed's bytes: CRLF line ends, lines folded at 75 octets, by the icalendar library.
-    Same occurrences, info, revision and stamps in, same bytes out."""
-    return bytes(calendar(occurrences, info, revision, stamper).to_ical())
+    Same occurrences, info, revision, language and stamps in, same bytes out."""
+    return bytes(calendar(occurrences, info, revision, language, stamper).to_ical())

@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import logging
 import threading
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
@@ -31,6 +31,7 @@ from observances.calendar.stamps import StampBook
 from observances.reloading import Live
 from observances.web.pages import index_html
 from observances.web.state import Loaded
+from observances.words import LANGUAGES
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +99,11 @@ class FeedCache:
             return None
         return hit[1]
 
-    def render(self, loaded: Loaded, key: str, years: tuple[int, int], feed: Feed) -> Rendered:
-        """Build the feed `key` ("all", or "all/2019" for an archive); raises OverBudget."""
+    def render(
+        self, loaded: Loaded, key: str, years: tuple[int, int], feed: Feed, language: str = "en"
+    ) -> Rendered:
+        """Build the feed `key` ("all", "all.fr", "all/2019" for an archive, "all/2019.fr")
+        in `language`; raises OverBudget."""
         with self._lock:  # concurrent misses build once
             hit = self.get(loaded, key, years)
             if hit is not None:
@@ -111,9 +115,10 @@ class FeedCache:
                 loaded.profile,
                 years,
                 options.alarms(feed),
-                options.budget,
-                stamper,
-                options.send_at,
+                language,
+                budget=options.budget,
+                stamper=stamper,
+                send_at=options.send_at,
             )
             self.builds += 1
             self._save_stamps()
@@ -225,14 +230,16 @@ def create_app(
         found = loaded.feeds.get(request.path_params["name"])
         if found is None or not found.allows(request.query_params.get("token")):
             return not_found()
-        where = _feed_key(loaded, found, request.path_params.get("year"), today(), options)
+        where = _feed_key(loaded, found, request.path_params, today(), options)
         if where is None:
             return not_found()
-        key, years = where
+        key, years, language = where
         rendered = cache.get(loaded, key, years)
         if rendered is None:  # first request after a change: build off the event loop
             try:
-                rendered = await run_in_threadpool(cache.render, loaded, key, years, found)
+                rendered = await run_in_threadpool(
+                    cache.render, loaded, key, years, found, language
+                )
             except OverBudget as exc:
                 # a client keeps its last copy on a 5xx; a partial calendar it would not
                 log.error("%s", exc)
@@ -280,7 +287,10 @@ def create_app(
 
     routes = [
         Route("/", index, methods=["GET", "HEAD"]),
+        # before "{name}.ics", which would take "all.fr" for a name
+        Route("/feeds/{name}.{lang}.ics", feed, methods=["GET", "HEAD"]),
         Route("/feeds/{name}.ics", feed, methods=["GET", "HEAD"]),
+        Route("/feeds/{name}/{year:int}.{lang}.ics", feed, methods=["GET", "HEAD"]),
         Route("/feeds/{name}/{year:int}.ics", feed, methods=["GET", "HEAD"]),
         Route("/healthz", healthz, methods=["GET", "HEAD"]),
         Route("/status", status_page, methods=["GET"]),
@@ -310,15 +320,25 @@ def health(live: Live[Loaded], checks: Sequence[Callable[[], HealthCheck]]) -> d
 
 
 def _feed_key(
-    loaded: Loaded, feed: Feed, year: int | None, today: dt.date, options: FeedOptions
-) -> tuple[str, tuple[int, int]] | None:
-    """The cache key and years of a feed request: its window, or for an archive one past
-    year from the registry's first year on (None: no such archive)."""
+    loaded: Loaded,
+    feed: Feed,
+    params: Mapping[str, Any],
+    today: dt.date,
+    options: FeedOptions,
+) -> tuple[str, tuple[int, int], str] | None:
+    """The cache key, years and language of a feed request (None: no such feed). The years
+    are the feed's window, or for an archive (`/feeds/<name>/<year>.ics`) one past year from
+    the registry's first year on; `/feeds/<name>.<lang>.ics` is in one of the UN languages."""
+    language = params.get("lang", "en")
+    if language not in LANGUAGES:
+        return None
+    suffix = "" if language == "en" else f".{language}"
+    year = params.get("year")
     if year is None:
-        return feed.name, options.years(today, feed.name)
+        return f"{feed.name}{suffix}", options.years(today, feed.name), language
     if not earliest_year(loaded) <= year < today.year:
         return None
-    return f"{feed.name}/{year}", (year, year)
+    return f"{feed.name}/{year}{suffix}", (year, year), language
 
 
 def earliest_year(loaded: Loaded) -> int:
