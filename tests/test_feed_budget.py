@@ -104,5 +104,15 @@ def test_archive_feeds_serve_one_past_year(tmp_path: Path) -> None:
         years = {e.decoded("DTSTART").year for e in Calendar.from_ical(past.content).walk("VEVENT")}
         assert years == {2016}
         assert client.get("/feeds/human-rights/2017.ics").status_code == 200
-        for absent in ("/feeds/all/2018.ics", "/feeds/all/1800.ics", "/feeds/nothing/2016.ics"):
+        spanish = client.get("/feeds/all/2016.es.ics")  # an archive in another language
+        assert spanish.status_code == 200
+        assert spanish.headers["content-disposition"] == 'inline; filename="all-2016.es.ics"'
+        assert spanish.headers["etag"] != past.headers["etag"]
+        assert b"LANGUAGE=es" in spanish.content
+        for absent in (
+            "/feeds/all/2018.ics",
+            "/feeds/all/1800.ics",
+            "/feeds/nothing/2016.ics",
+            "/feeds/all/2016.xx.ics",
+        ):
             assert client.get(absent).status_code == 404, absent
