@@ -14,8 +14,12 @@ YEAR = click.IntRange(1900, 2200)
 @click.command()
 @registry_option
 @profile_option
-@click.option("--from", "first", type=YEAR, metavar="YEAR", help="First year (default: last year).")
-@click.option("--to", "last", type=YEAR, metavar="YEAR", help="Last year (default: 3 years on).")
+@click.option(
+    "--from", "first", type=YEAR, metavar="YEAR", help="First year (default: the feed's window)."
+)
+@click.option(
+    "--to", "last", type=YEAR, metavar="YEAR", help="Last year (default: the feed's window)."
+)
 @click.option("--tag", "tags", multiple=True, help="Only observances with this tag (repeatable).")
 @click.option("--id", "ids", multiple=True, help="Only this observance (repeatable).")
 @click.option("--marked", is_flag=True, help="Only what the organization profile marks.")
