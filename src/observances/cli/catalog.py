@@ -82,7 +82,7 @@ def _check_feed_budgets(registry_path: str | None) -> None:
     feeds = feed_set(registry, profile, wiring.configured_feeds(settings))
     problems = over_budget(feeds, registry, profile, options, wiring.local_today(settings)())
     if problems:
-        raise InputError("\n".join(f"error: {exc}" for exc in problems))
+        raise InputError("\n".join(str(exc) for exc in problems))
     click.echo(
         f"feeds: {len(feeds)} within the budget of {options.budget.max_bytes:,} bytes and "
         f"{options.budget.max_events:,} events"
