@@ -147,6 +147,34 @@ class Feed:
         (None: no limit, for a file someone asked for by hand). A `marked` feed in English
         says, in each event, that the organization marks it, for which programs, and when its
         drafts go out (on the local dates the planner uses, at `send_at`)."""
+        found = self.occurrences(registry, profile, *years)
+        return self.build_occurrences(
+            found,
+            registry,
+            profile,
+            years,
+            alarm_days,
+            language,
+            budget=budget,
+            stamper=stamper,
+            send_at=send_at,
+        )
+
+    def build_occurrences(
+        self,
+        found: Sequence[Occurrence],
+        registry: Registry,
+        profile: Profile | None,
+        years: tuple[int, int],
+        alarm_days: tuple[int, ...] = (),
+        language: str = "en",
+        *,
+        budget: Budget | None = Budget(),
+        stamper: Stamper = registry_dates,
+        send_at: str = "",
+    ) -> bytes:
+        """`build` for occurrences already chosen (a window that is not whole years);
+        `years` names the window in an OverBudget message."""
         words = for_language("en")  # other languages word events in `localized`
         info = CalendarInfo(
             self.title,
@@ -156,7 +184,6 @@ class Feed:
             themes={tag: registry.theme(tag) for tag in registry.tags},
             notes=team_notes(profile, words, send_at) if self.marked and profile else None,
         )
-        found = self.occurrences(registry, profile, *years)
         body = build(found, info, registry.revision, language, stamper)
         if budget is not None and (len(body) > budget.max_bytes or len(found) > budget.max_events):
             raise OverBudget(self.name, years, len(body), len(found), budget)
