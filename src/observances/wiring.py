@@ -68,7 +68,12 @@ def feed_options(settings: Settings) -> FeedOptions:
     from observances.calendar.feedset import FeedOptions
 
     return FeedOptions(
-        settings.feed_years_back, settings.feed_years_ahead, settings.feed_alarm_days
+        settings.feed_years_back,
+        settings.feed_years_ahead,
+        settings.feed_alarm_days,
+        windows=dict(settings.feed_windows),
+        send_at=f"{settings.send_time:%H:%M} ({settings.timezone})",
+        marked_alarm_days=settings.feed_marked_alarm_days,
     )
 
 
@@ -107,12 +112,24 @@ def web_app(
     status: Callable[[], dict[str, Any]] | None = None,
     poll_seconds: float = 2.0,
 ) -> Starlette:
+    from observances.calendar.feedset import over_budget
+    from observances.errors import InputError
     from observances.web.app import create_app
 
+    options, today = feed_options(settings), local_today(settings, now)
+    loaded = files.current()
+    # a window that a settings edit widened past the budget stops the start, with the way out
+    too_big = over_budget(
+        loaded.feeds, loaded.registry, loaded.profile, options, today(), events_only=True
+    )
+    if too_big:
+        raise InputError("\n".join(str(exc) for exc in too_big))
     return create_app(
         files,
-        feed_options(settings),
-        today=local_today(settings, now),
+        options,
+        today=today,
+        now=now,
+        stamps_path=settings.data_dir / "feed-stamps.json",
         base_url=settings.base_url,
         health_checks=health_checks,
         status=status,
