@@ -18,7 +18,7 @@ import uvicorn
 
 from observances import clock
 from observances.delivery.sending import Renderer
-from observances.delivery.ticker import Service
+from observances.delivery.ticker import PartHealth, Service
 from observances.drafts.render import Draft, render
 from observances.drafts.templates import TemplateSet
 from observances.occurrences import Occurrence
@@ -79,10 +79,22 @@ def run(settings: Settings, *, use_lock: bool = True) -> None:
         problems = templates.problems
         return HealthCheck("templates", True, problems[-1].message if problems else "")
 
+    def part(check: Callable[[], PartHealth]) -> Callable[[], HealthCheck]:
+        def read() -> HealthCheck:
+            found = check()
+            return HealthCheck(found.name, found.ok, found.detail, degraded=found.degraded)
+
+        return read
+
     app = create_app(
         files,
         settings,
-        health_checks=(scheduler_health, templates_health),
+        health_checks=(
+            scheduler_health,
+            templates_health,
+            part(service.state_health),
+            part(service.transport_health_check),
+        ),
         status=service.status_report,
     )
     config = uvicorn.Config(

@@ -190,7 +190,7 @@ def send_due(
     from observances.delivery.mail import transport_for
     from observances.delivery.sending import outbox_for
     from observances.delivery.sending import send_due as one_pass
-    from observances.delivery.ticker import InstanceLock
+    from observances.delivery.ticker import InstanceLock, new_worker
     from observances.drafts.templates import TemplateSet
     from observances.wiring import draft_renderer
 
@@ -203,8 +203,11 @@ def send_due(
     outbox = outbox_for(settings)
     try:
         outbox.create()
-        now = clock.now()
-        outbox.recover_stuck(now, now + dt.timedelta(seconds=1))  # we hold the lock
+        worker = new_worker()
+        outbox.register(worker, clock.now())
+        # holding the file lock on SQLite, every claim not ours is a dead process's
+        holder = worker.id if outbox.engine.dialect.name == "sqlite" else None
+        outbox.recover(clock.now(), lock_holder=holder)
         report = one_pass(
             outbox=outbox,
             registry=registry,
@@ -213,7 +216,9 @@ def send_due(
             renderer=draft_renderer(lambda: profile, lambda: templates, settings),
             transport=transport_for(settings, dry_run=dry_run or None),
             clock=clock.now,
+            worker=worker,
         )
+        outbox.unregister(worker)
     finally:
         outbox.close()
         lock.release()

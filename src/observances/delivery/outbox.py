@@ -14,24 +14,67 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    DateTime,
+    Engine,
+    Interval,
+    create_engine,
+    delete,
+    event,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from observances import migrations
 from observances.delivery.planner import PlannedSend, SendKey
 from observances.delivery.schema import (
     OPEN,
     Row,
     Status,
     T,
+    UTCDateTime,
+    W,
     message_id,
-    metadata,
     outbox_table,
     retry_delay,
+    workers_table,
 )
 
-__all__ = ["OPEN", "Outbox", "Row", "Status", "SyncResult", "message_id", "retry_delay"]
+__all__ = [
+    "OPEN",
+    "Outbox",
+    "PlannerLock",
+    "Row",
+    "Status",
+    "SyncResult",
+    "Worker",
+    "message_id",
+    "retry_delay",
+]
+
+PLANNER_LOCK_KEY = 0x0B5E_0002
+"""pg_try_advisory_lock key of the one instance that plans (see PlannerLock)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Worker:
+    """One running process that claims rows: a new id at every start, so that a restarted
+    process never mistakes the claims of its previous life for its own."""
+
+    id: str
+    host: str
+    pid: int
+    version: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,15 +117,24 @@ class Outbox:
             _sqlite_pragmas(self.engine, busy_timeout_ms)
 
     def create(self) -> None:
+        """Make sure the tables are there at the schema this code needs: an empty database is
+        created at the newest revision; an older or a newer one raises SchemaError, which says
+        to run `observances db upgrade` (migrations/). For SQLite, its directory is made."""
+        database = self.engine.url.database
+        if self.engine.dialect.name == "sqlite" and database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
         try:
-            metadata.create_all(self.engine)
+            migrations.check(self.engine)
         except OperationalError:
-            # two processes starting together: the other one created the table between our
-            # check and our CREATE; a second pass finds it there
-            metadata.create_all(self.engine)
+            # two SQLite processes starting together (a test's unlocked mode): the other one
+            # created the tables between our look and our CREATE; a second look finds them
+            migrations.check(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def planner_lock(self) -> PlannerLock:
+        return PlannerLock(self.engine)
 
     # --- planning ----------------------------------------------------------------------------
 
@@ -195,17 +247,48 @@ class Outbox:
             return result.rowcount or 0
 
     def recover_stuck(self, now: dt.datetime, claimed_before: dt.datetime) -> list[Row]:
-        """Rows left in `sending` by a process that died mid-send, claimed before
-        `claimed_before`: back to retry at once, to be sent again with the same Message-ID."""
+        """Rows left in `sending` and claimed before `claimed_before`: back to retry. Only for
+        a process that knows no other can be sending (tests of the outbox alone); the service
+        uses `recover`, which asks who claimed a row, not when."""
+        return self._requeue(now, T.claimed_at < claimed_before)
+
+    def recover(
+        self,
+        now: dt.datetime,
+        *,
+        lock_holder: str | None = None,
+        stale_after_seconds: float = 60.0,
+    ) -> list[Row]:
+        """Rows left in `sending` by a worker that died mid-send, back to retry at once, to be
+        sent again with the same Message-ID (the documented window of one repeat).
+
+        `lock_holder` (SQLite under the instance's file lock): only the holder can be sending,
+        so every claim by another worker is a crash victim, whatever the clocks say. Otherwise
+        (PostgreSQL, several instances): a claim is taken back only when its lease has expired
+        AND its worker's heartbeat is older than `stale_after_seconds`, both by the database's
+        clock, so that no instance's wall clock decides."""
+        if lock_holder is not None:
+            return self._requeue(now, or_(T.claimed_by.is_(None), T.claimed_by != lock_holder))
+        db_now = self._db_now(now)
+        alive = select(W.id).where(W.heartbeat_at >= self._db_now(now, -stale_after_seconds))
+        return self._requeue(
+            now,
+            or_(T.lease_until.is_(None), T.lease_until < db_now),
+            or_(T.claimed_by.is_(None), T.claimed_by.not_in(alive)),
+        )
+
+    def _requeue(self, now: dt.datetime, *where: ColumnElement[bool]) -> list[Row]:
         with self.engine.begin() as conn:
-            stuck = [
+            return [
                 Row.of(r._mapping)
                 for r in conn.execute(
                     update(outbox_table)
-                    .where(T.status == Status.SENDING.value, T.claimed_at < claimed_before)
+                    .where(T.status == Status.SENDING.value, *where)
                     .values(
                         status=Status.RETRY.value,
                         next_attempt_at=now,
+                        claimed_by=None,
+                        lease_until=None,
                         last_error="interrupted during a send (the process stopped); "
                         "sending again with the same Message-ID",
                         updated_at=now,
@@ -213,7 +296,53 @@ class Outbox:
                     .returning(*outbox_table.c)
                 )
             ]
-        return stuck
+
+    def _db_now(self, now: dt.datetime, seconds: float = 0.0) -> ColumnElement[Any]:
+        """Now (plus `seconds`) for leases and heartbeats: the database server's clock on
+        PostgreSQL (one clock for every instance, whatever their own say), the caller's on
+        SQLite (one process)."""
+        delta = dt.timedelta(seconds=seconds)
+        if self.engine.dialect.name == "postgresql":
+            server_now = func.timezone("UTC", func.now(), type_=DateTime)
+            return server_now + literal(delta, Interval) if seconds else server_now
+        return literal(now + delta, UTCDateTime)
+
+    # --- workers -----------------------------------------------------------------------------
+
+    def register(self, worker: Worker, now: dt.datetime) -> None:
+        """Record a starting worker; workers silent for a day are forgotten at the same time."""
+        db_now = self._db_now(now)
+        with self.engine.begin() as conn:
+            conn.execute(delete(workers_table).where(W.heartbeat_at < self._db_now(now, -86400)))
+            conn.execute(
+                workers_table.insert().values(
+                    id=worker.id,
+                    host=worker.host,
+                    pid=worker.pid,
+                    version=worker.version,
+                    started_at=db_now,
+                    heartbeat_at=db_now,
+                )
+            )
+
+    def beat(self, worker: Worker, now: dt.datetime, lease_seconds: float) -> None:
+        """The worker is alive: stamp its heartbeat and extend the leases of its claims."""
+        db_now = self._db_now(now)
+        with self.engine.begin() as conn:
+            conn.execute(update(workers_table).where(W.id == worker.id).values(heartbeat_at=db_now))
+            conn.execute(
+                update(outbox_table)
+                .where(T.claimed_by == worker.id, T.status == Status.SENDING.value)
+                .values(lease_until=self._db_now(now, lease_seconds))
+            )
+
+    def unregister(self, worker: Worker) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(workers_table).where(W.id == worker.id))
+
+    def workers(self) -> list[dict[str, object]]:
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(workers_table))]
 
     # --- sending -----------------------------------------------------------------------------
 
@@ -228,22 +357,81 @@ class Outbox:
         with self.engine.connect() as conn:
             return [Row.of(r._mapping) for r in conn.execute(query)]
 
-    def claim(self, row_id: int, now: dt.datetime) -> Row | None:
+    def claim(
+        self,
+        row_id: int,
+        now: dt.datetime,
+        *,
+        worker: Worker | None = None,
+        lease_seconds: float = 300.0,
+    ) -> Row | None:
         """Take a due row for sending; None when another process took it or it is not due.
         The WHERE clause is the lock: of two processes, one UPDATE matches and one does not."""
         with self.engine.begin() as conn:
             claimed = conn.execute(
                 update(outbox_table)
                 .where(T.id == row_id, T.status.in_(OPEN), T.next_attempt_at <= now)
-                .values(
-                    status=Status.SENDING.value,
-                    attempts=T.attempts + 1,
-                    claimed_at=now,
-                    updated_at=now,
-                )
+                .values(**self._claim_values(now, worker, lease_seconds))
                 .returning(*outbox_table.c)
             ).first()
         return Row.of(claimed._mapping) if claimed else None
+
+    def claim_next(
+        self, now: dt.datetime, *, worker: Worker, lease_seconds: float, limit: int = 1
+    ) -> list[Row]:
+        """Claim up to `limit` due rows, earliest send time first. On PostgreSQL in one
+        statement whose `FOR UPDATE SKIP LOCKED` lets several instances claim side by side
+        without waiting on each other's rows; elsewhere row by row with the conditional UPDATE
+        of `claim`."""
+        if self.engine.dialect.name != "postgresql":
+            found: list[Row] = []
+            for row in self.due(now, limit=limit * 4):
+                claimed = self.claim(row.id, now, worker=worker, lease_seconds=lease_seconds)
+                if claimed is not None:
+                    found.append(claimed)
+                    if len(found) == limit:
+                        break
+            return found
+        due = (
+            select(T.id)
+            .where(T.status.in_(OPEN), T.next_attempt_at <= now)
+            .order_by(T.send_at, T.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                update(outbox_table)
+                .where(T.id.in_(due), T.status.in_(OPEN))
+                .values(**self._claim_values(now, worker, lease_seconds))
+                .returning(*outbox_table.c)
+            ).all()
+        return sorted((Row.of(r._mapping) for r in rows), key=lambda r: (r.send_at, r.id))
+
+    def _claim_values(
+        self, now: dt.datetime, worker: Worker | None, lease_seconds: float
+    ) -> dict[str, Any]:
+        return {
+            "status": Status.SENDING.value,
+            "attempts": T.attempts + 1,
+            "claimed_at": now,
+            "claimed_by": worker.id if worker else None,
+            "lease_until": self._db_now(now, lease_seconds),
+            "updated_at": now,
+        }
+
+    def release(self, row: Row, now: dt.datetime) -> None:
+        """Give back a claimed row not sent (the process is stopping): open again, at once,
+        its attempt not counted."""
+        self._finish(
+            row,
+            now,
+            status=Status.RETRY if row.attempts > 1 else Status.PENDING,
+            attempts=T.attempts - 1,
+            claimed_by=None,
+            lease_until=None,
+        )
 
     def mark_sent(
         self, row: Row, now: dt.datetime, refused: Mapping[str, tuple[int, str]] | None = None
@@ -265,6 +453,30 @@ class Outbox:
         at = now + retry_delay(row.key, row.attempts, self.retry_initial, self.retry_max)
         self._finish(row, now, status=Status.RETRY, next_attempt_at=at, last_error=error)
         return at
+
+    def mark_ambiguous(self, row: Row, now: dt.datetime, error: str) -> Status:
+        """The server took DATA and never gave its final reply: it may have the message. One
+        more attempt (same Message-ID); after a second such outcome, `uncertain`, for a person
+        to check, rather than more copies. Returns the status left."""
+        if row.ambiguous >= 1:
+            self._finish(
+                row,
+                now,
+                status=Status.UNCERTAIN,
+                ambiguous=row.ambiguous + 1,
+                last_error=f"{error}; the server may have it twice or not at all: check",
+            )
+            return Status.UNCERTAIN
+        at = now + retry_delay(row.key, row.attempts, self.retry_initial, self.retry_max)
+        self._finish(
+            row,
+            now,
+            status=Status.RETRY,
+            next_attempt_at=at,
+            ambiguous=row.ambiguous + 1,
+            last_error=f"{error}; one more attempt, then it is left to a person",
+        )
+        return Status.RETRY
 
     def mark_failed(self, row: Row, now: dt.datetime, error: str) -> None:
         self._finish(row, now, status=Status.FAILED, last_error=error)
@@ -318,7 +530,9 @@ class Outbox:
         query = (
             select(outbox_table)
             .where(
-                T.status.in_([Status.FAILED.value, Status.SKIPPED_LATE.value])
+                T.status.in_(
+                    [Status.FAILED.value, Status.SKIPPED_LATE.value, Status.UNCERTAIN.value]
+                )
                 | ((T.status == Status.SENT.value) & T.refused.is_not(None))
             )
             .order_by(T.updated_at.desc())
@@ -352,3 +566,59 @@ class Outbox:
             "next_send": nxt.as_json() if nxt else None,
             "oldest_due_age_seconds": (now - oldest).total_seconds() if oldest else None,
         }
+
+
+class PlannerLock:
+    """Which instance plans, marks late rows and recovers claims: on PostgreSQL the holder of
+    `pg_try_advisory_lock` on a connection of its own, which the server frees when that
+    connection or its process dies, so another instance takes over at its next tick. On
+    SQLite the instance's file lock already says it: always the planner."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._conn: Connection | None = None
+
+    def held(self) -> bool:
+        """Whether this instance is the planner now; tries to become it when not."""
+        if self.engine.dialect.name != "postgresql":
+            return True
+        if self._conn is not None:
+            try:
+                self._conn.execute(text("SELECT 1"))
+                return True
+            except Exception:  # the connection died, and the lock with it
+                self._drop()
+        try:
+            conn = self.engine.connect()
+            got = conn.execute(
+                text("SELECT pg_try_advisory_lock(:key)"), {"key": PLANNER_LOCK_KEY}
+            ).scalar()
+            conn.commit()  # the lock is the session's; no transaction stays open
+        except Exception:
+            return False
+        if got:
+            self._conn = conn
+            return True
+        conn.close()
+        return False
+
+    def _drop(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.invalidate()
+                self._conn.close()
+            except Exception:
+                pass
+            self._conn = None
+
+    def release(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.execute(
+                    text("SELECT pg_advisory_unlock(:key)"), {"key": PLANNER_LOCK_KEY}
+                )
+                self._conn.commit()
+            except Exception:
+                pass
+            self._conn.close()
+            self._conn = None

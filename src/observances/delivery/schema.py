@@ -38,6 +38,7 @@ class Status(StrEnum):
     SKIPPED_LATE = "skipped_late"  # its date passed before it could go out; reported
     CANCELLED = "cancelled"  # no longer planned: the registry or the lead times changed
     DRY_RUN = "dry_run"  # logged instead of sent; sent for real once dry_run is off
+    UNCERTAIN = "uncertain"  # twice the server took DATA and never answered; a person checks
 
 
 OPEN = (Status.PENDING, Status.RETRY)
@@ -82,9 +83,24 @@ outbox_table = Table(
     Column("refused", Text),  # JSON {address: [code, message]}: recipients the server refused
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    Column("claimed_by", String(64)),  # the worker (workers.id) whose claim this is
+    Column("lease_until", UTCDateTime),  # by the database's clock on PostgreSQL
+    Column("ambiguous", Integer, nullable=False, default=0),  # sends with no final reply
     UniqueConstraint("observance_id", "occurrence_date", "lead_days", name="outbox_key"),
 )
 T = outbox_table.c
+
+workers_table = Table(
+    "workers",
+    metadata,
+    Column("id", String(64), primary_key=True),  # host:pid:random, new at every start
+    Column("host", String(255), nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("version", String(40), nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("heartbeat_at", UTCDateTime, nullable=False),
+)
+W = workers_table.c
 
 
 def message_id(key: SendKey, domain: str) -> str:
@@ -118,6 +134,8 @@ class Row:
     refused: dict[str, tuple[int, str]]
     created_at: dt.datetime
     updated_at: dt.datetime
+    claimed_by: str | None = None
+    ambiguous: int = 0
 
     @classmethod
     def of(cls, data: RowMapping) -> Row:
@@ -136,6 +154,8 @@ class Row:
             refused={address: (int(c), str(m)) for address, (c, m) in refused.items()},
             created_at=data["created_at"],
             updated_at=data["updated_at"],
+            claimed_by=data["claimed_by"],
+            ambiguous=data["ambiguous"],
         )
 
     def as_json(self) -> dict[str, object]:

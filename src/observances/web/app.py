@@ -41,6 +41,7 @@ class HealthCheck:
     name: str
     ok: bool
     detail: str = ""
+    degraded: bool = False  # works below par (a full disk, a failing transport): said, not 503
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +223,7 @@ def health(live: Live[Loaded], checks: Sequence[Callable[[], HealthCheck]]) -> d
     """ok; degraded while a reload has failed (the last good version is served, so this is
     no reason to answer 503); unhealthy when a check provided by the service fails."""
     results = [check() for check in checks]
-    state = "degraded" if live.problems else "ok"
+    state = "degraded" if live.problems or any(r.degraded for r in results) else "ok"
     if not all(result.ok for result in results):
         state = "unhealthy"
     loaded = live.current()
@@ -232,7 +233,11 @@ def health(live: Live[Loaded], checks: Sequence[Callable[[], HealthCheck]]) -> d
         "observances": len(loaded.registry.observances),
         "loaded_at": loaded.loaded_at.isoformat(timespec="seconds"),
         "problems": [p.as_json() for p in live.problems],
-        "checks": [{"name": r.name, "ok": r.ok, "detail": r.detail} for r in results],
+        "checks": [
+            {"name": r.name, "ok": r.ok, "detail": r.detail}
+            | ({"degraded": True} if r.degraded else {})
+            for r in results
+        ],
     }
 
 
