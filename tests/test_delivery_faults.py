@@ -37,11 +37,10 @@ from observances.delivery.sending import (
     PendingRecords,
     StateNotWritableError,
     TransportHealth,
-    outbox_for,
     send_due,
 )
-from observances.delivery.ticker import Service
 from observances.web.app import HealthCheck
+from observances.wiring import mail_routing, outbox_for, schedule_for, service_for
 
 KEY = SendKey("south-south-cooperation", dt.date(2027, 9, 12), 7)
 DUE = "2027-09-05T09:00:30"  # the 7-day draft of 12 September fell due 30 s ago
@@ -115,7 +114,8 @@ class World:
             outbox=self.outbox,
             registry=registry(),
             profile=profile((7,)),
-            settings=self.settings,
+            schedule=schedule_for(self.settings),
+            routing=mail_routing(self.settings),
             renderer=plain,
             transport=transport,
             clock=self.clock,
@@ -251,7 +251,7 @@ def test_health_is_degraded_while_the_outbox_cannot_be_written(
     def provider() -> Any:
         return registry(), profile((7,))
 
-    service = Service(settings, provider, plain, outbox=outbox, clock=clock, use_lock=True)
+    service = service_for(settings, provider, plain, outbox=outbox, now=clock)
     service.outbox.create()
     service.outbox.register(service.worker, clock())
     assert service.state_health().degraded is False
@@ -316,7 +316,7 @@ def test_a_transport_that_keeps_failing_degrades_health_with_the_reason(tmp_path
     def provider() -> Any:
         return registry(), profile((7,))
 
-    service = Service(settings, provider, plain, transport=MaildirTransport(blocked), clock=clock)
+    service = service_for(settings, provider, plain, transport=MaildirTransport(blocked), now=clock)
     service.outbox.create()
     for _ in range(3):
         service.tick()

@@ -19,7 +19,7 @@ def db() -> None:
 def current() -> None:
     """The schema revision the database is at, and the one this observances needs."""
     from observances import migrations
-    from observances.delivery.sending import outbox_for
+    from observances.wiring import outbox_for
 
     outbox = outbox_for(settings_with(None, None))
     try:
@@ -48,7 +48,7 @@ def upgrade() -> None:
     """Apply the migrations the database lacks (creates it when empty). Stop every instance
     and back the database up first; there are no downgrades."""
     from observances import migrations
-    from observances.delivery.sending import outbox_for
+    from observances.wiring import outbox_for
 
     settings = settings_with(None, None)
     if settings.database_url is None:

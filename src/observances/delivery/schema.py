@@ -1,4 +1,4 @@
-"""The outbox's table, its row type and the values derived from a key (Message-ID, backoff).
+"""The outbox's tables, its row type and the values derived from a key (Message-ID, backoff).
 
 Split from outbox.py, which holds the operations; import both from `observances.delivery.outbox`.
 """
@@ -64,7 +64,17 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return None if value is None else value.replace(tzinfo=dt.UTC)
 
 
+SCHEMA_VERSION = 2
+"""The layout of the tables below, recorded in `outbox_schema` when the outbox is created.
+Raise it with any change to them, so that older code refuses an outbox it would misread. (A
+migration tool such as Alembic keeps its own table; it can start from this number.)"""
+
 metadata = MetaData()
+schema_table = Table(
+    "outbox_schema",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+)
 outbox_table = Table(
     "outbox",
     metadata,

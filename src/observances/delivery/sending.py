@@ -10,8 +10,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from observances.delivery.mail import (
     DeliveryError,
@@ -19,27 +21,38 @@ from observances.delivery.mail import (
     Envelope,
     Transport,
     build_message,
-    domain_of,
     recipients_for,
 )
 from observances.delivery.outbox import Outbox, Row, Status, SyncResult, Worker
-from observances.delivery.planner import PlannedSend, plan_ahead
+from observances.delivery.planner import PlannedSend, Schedule, plan_ahead
 from observances.errors import ObservancesError
 from observances.occurrences import Occurrence
 from observances.profile import Profile
-from observances.registry.models import Registry
-from observances.settings import Settings
+from observances.registry.models import Observance, Registry
 
 log = logging.getLogger(__name__)
 
 Renderer = Callable[[Occurrence, int], DraftContent]
-"""(occurrence, lead days) -> the draft's content. The lead wires drafts.render here."""
+"""(occurrence, lead days) -> the draft's content; wiring.draft_renderer wires drafts.render."""
 
 Clock = Callable[[], dt.datetime]
 
 
-@dataclass(slots=True)
+class Outcome(StrEnum):
+    """What became of one claimed row."""
+
+    SENT = "sent"  # the transport took it
+    RETRIED = "retried"  # deferred: tried again after the backoff
+    FAILED = "failed"  # refused for good, or the draft could not be prepared
+    DRY_RUN = "dry_run"  # logged, not sent
+    UNCERTAIN = "uncertain"  # twice no final reply after DATA: left to a person
+
+
+@dataclass(frozen=True, slots=True)
 class PassReport:
+    """One pass: how many sends were planned, what the outbox sync changed, how many rows were
+    too late, the outcome of each row claimed, and whether a stop cut the pass short."""
+
     planned: int = 0
     synced: SyncResult = field(default_factory=SyncResult)
     late: int = 0
@@ -49,12 +62,33 @@ class PassReport:
     dry_run: int = 0
     uncertain: int = 0
     planner: bool = True
+    """Whether this instance planned (the elected planner) or only sent."""
     stopped: bool = False
 
     def as_json(self) -> dict[str, object]:
         data = dataclasses.asdict(self)
         data["synced"] = dataclasses.asdict(self.synced)
         return data
+
+
+@dataclass(frozen=True, slots=True)
+class MailRouting:
+    """Who sends the drafts and who gets them: `recipients` get every draft, and the routes of
+    an observance's tags and of the profile's programs related to it add theirs."""
+
+    sender: str
+    recipients: tuple[str, ...]
+    by_tag: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    by_program: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def recipients_for(self, obs: Observance, profile: Profile) -> tuple[str, ...]:
+        return recipients_for(
+            obs.tags,
+            [p.id for p in profile.programs if p.relates_to(obs)],
+            self.recipients,
+            self.by_tag,
+            self.by_program,
+        )
 
 
 class StateNotWritableError(ObservancesError):
@@ -126,21 +160,13 @@ class TransportHealth:
         return self.failures >= self.threshold
 
 
-def outbox_for(settings: Settings) -> Outbox:
-    return Outbox(
-        settings.outbox_url,
-        domain=domain_of(settings.mail_from),
-        retry_initial_seconds=settings.retry_initial_seconds,
-        retry_max_seconds=settings.retry_max_seconds,
-    )
-
-
 def send_due(
     *,
     outbox: Outbox,
     registry: Registry,
     profile: Profile,
-    settings: Settings,
+    schedule: Schedule,
+    routing: MailRouting,
     renderer: Renderer,
     transport: Transport,
     clock: Clock,
@@ -162,84 +188,93 @@ def send_due(
     health = health if health is not None else TransportHealth()
     records.flush()
     now = clock()
-    today = now.astimezone(settings.zone).date()
+    today = schedule.date_at(now)
     planned = plan_ahead(
-        registry, profile, zone=settings.zone, send_time=settings.send_time, today=today
+        registry, profile, zone=schedule.zone, send_time=schedule.send_time, today=today
     )
-    report = PassReport(planned=len(planned), planner=planner)
     dry_run = transport.records == Status.DRY_RUN.value
+    synced, late = SyncResult(), 0
     if planner:
-        report.synced = outbox.sync(planned, today, now, dry_run=dry_run)
-        report.late = outbox.mark_late(today, now)
-    if report.late:
-        log.warning("%d draft(s) skipped: their date passed before they could be sent", report.late)
+        synced = outbox.sync(planned, today, now, dry_run=dry_run)
+        late = outbox.mark_late(today, now)
+    if late:
+        log.warning("%d draft(s) skipped: their date passed before they could be sent", late)
     by_key = {send.key: send for send in planned}
+    outcomes: Counter[Outcome] = Counter()
     while not (stopped := should_stop()):
-        if worker is None:
-            due = outbox.due(clock(), limit=1)
-            claimed = outbox.claim(due[0].id, clock()) if due else None
-            batch = [claimed] if claimed else []
-            if due and not batch:
-                continue  # another process took it, or it stopped being due
-        else:
-            batch = outbox.claim_next(clock(), worker=worker, lease_seconds=lease_seconds)
+        batch = _claim(outbox, clock, worker, lease_seconds)
+        if batch is None:
+            continue  # another process took the row first; look again
         if not batch:
             break
         for row in batch:
-            if should_stop():
+            send = by_key.get(row.key)
+            if should_stop() or send is None:
+                if send is None:
+                    # planned by an instance whose registry or profile differs from this
+                    # one's (a rolling deploy): it cannot render it here; give it back
+                    log.warning("due row %s is not in this instance's plan; leaving it", row.key)
                 outbox.release(row, clock())
                 continue
-            send = by_key.get(row.key)
-            if send is None:
-                # planned by an instance whose registry or profile differs from ours: it is
-                # the planner's row, and this instance cannot render it; give it back
-                log.warning("due row %s is not in this instance's plan; leaving it", row.key)
-                outbox.release(row, clock())
-                return _stopped(report, stopped=False)
             outcome = deliver(
-                row, send, profile, settings, renderer, transport, outbox, clock, records, health
+                row, send, profile, routing, renderer, transport, outbox, clock, records, health
             )
-            setattr(report, outcome, getattr(report, outcome) + 1)
+            outcomes[outcome] += 1
             on_progress()
             if records.waiting:
                 records.flush()  # raises while the outbox cannot be written: claim no more
-    return _stopped(report, stopped=stopped)
+        if any(by_key.get(row.key) is None for row in batch):
+            break  # the rest is for an instance with the matching plan
+    return PassReport(
+        planned=len(planned),
+        synced=synced,
+        late=late,
+        sent=outcomes[Outcome.SENT],
+        retried=outcomes[Outcome.RETRIED],
+        failed=outcomes[Outcome.FAILED],
+        dry_run=outcomes[Outcome.DRY_RUN],
+        uncertain=outcomes[Outcome.UNCERTAIN],
+        planner=planner,
+        stopped=stopped,
+    )
 
 
-def _stopped(report: PassReport, *, stopped: bool) -> PassReport:
-    report.stopped = stopped
-    return report
+def _claim(
+    outbox: Outbox, clock: Clock, worker: Worker | None, lease_seconds: float
+) -> list[Row] | None:
+    """The next due row(s), claimed; [] when none is due; None when another process claimed
+    the one this looked at (look again)."""
+    if worker is not None:
+        return outbox.claim_next(clock(), worker=worker, lease_seconds=lease_seconds)
+    due = outbox.due(clock(), limit=1)
+    if not due:
+        return []
+    claimed = outbox.claim(due[0].id, clock())
+    return [claimed] if claimed else None
 
 
 def deliver(
     row: Row,
     send: PlannedSend,
     profile: Profile,
-    settings: Settings,
+    routing: MailRouting,
     renderer: Renderer,
     transport: Transport,
     outbox: Outbox,
     clock: Clock,
     records: PendingRecords | None = None,
     health: TransportHealth | None = None,
-) -> str:
-    """Render, build and hand over one claimed row; record the outcome. Returns the name of
-    the PassReport counter it adds to."""
+) -> Outcome:
+    """Render, build and hand over one claimed row; record the outcome and return it. A
+    record that cannot be written waits in `records` (the row stays this worker's)."""
     records = records if records is not None else PendingRecords()
     health = health if health is not None else TransportHealth()
-    obs = send.occurrence.observance
-    recipients = recipients_for(
-        obs.tags,
-        [p.id for p in profile.programs if p.relates_to(obs)],
-        settings.mail_to,
-        settings.mail_to_by_tag,
-        settings.mail_to_by_program,
-    )
+    recipients = routing.recipients_for(send.occurrence.observance, profile)
     try:
         if not recipients:
             raise ValueError("no recipients: set OBSERVANCES_MAIL_TO")
         content = renderer(send.occurrence, row.key.lead_days)
-        envelope = Envelope(row.key, row.message_id, settings.mail_from, recipients)
+        envelope = Envelope(row.key, row.message_id, routing.sender, recipients)
         message = build_message(content, envelope, clock())
     except Exception as exc:
         # A template or registry problem of this draft alone: the same input fails the same
@@ -247,9 +282,9 @@ def deliver(
         log.exception("draft %s could not be prepared", row.key)
         error = f"could not prepare the draft: {exc}"
         records.record(row, lambda: outbox.mark_failed(row, clock(), error))
-        return "failed"
+        return Outcome.FAILED
     try:
-        refused = transport.send(message, settings.mail_from, recipients)
+        refused = transport.send(message, routing.sender, recipients)
     except DeliveryError as exc:
         health.failed(str(exc))
         reason = str(exc)
@@ -258,32 +293,32 @@ def deliver(
             left: list[Status] = []
             records.record(row, lambda: left.append(outbox.mark_ambiguous(row, clock(), reason)))
             log.warning("draft %s: no reply after DATA (%s)", row.key, exc)
-            return "uncertain" if left == [Status.UNCERTAIN] else "retried"
+            return Outcome.UNCERTAIN if left == [Status.UNCERTAIN] else Outcome.RETRIED
         if exc.permanent:
             log.error("draft %s refused for good: %s", row.key, exc)
             records.record(row, lambda: outbox.mark_failed(row, clock(), reason))
-            return "failed"
+            return Outcome.FAILED
         log.warning("draft %s deferred (%s)", row.key, exc)
         records.record(row, lambda: _retry(outbox, row, clock(), reason))
-        return "retried"
+        return Outcome.RETRIED
     except Exception as exc:
         # an unexpected transport bug: keep the row alive rather than lose it
         log.exception("draft %s: unexpected error from %r", row.key, transport)
-        health.failed(f"{type(exc).__name__}: {exc}")
         reason = f"{type(exc).__name__}: {exc}"
+        health.failed(reason)
         records.record(row, lambda: _retry(outbox, row, clock(), reason))
-        return "retried"
+        return Outcome.RETRIED
     health.worked()
     if transport.records == Status.DRY_RUN.value:
         records.record(row, lambda: outbox.mark_dry_run(row, clock()))
-        return "dry_run"
+        return Outcome.DRY_RUN
     # Accepted: from here on the row must be recorded as sent, never sent again. If the outbox
     # cannot be written (disk full), the outcome waits in `records` and is retried as a write.
     records.record(row, lambda: outbox.mark_sent(row, clock(), refused))
     if refused:
         log.warning("draft %s sent, but some recipients were refused: %s", row.key, refused)
     log.info("draft %s sent via %s as %s", row.key, transport.name, row.message_id)
-    return "sent"
+    return Outcome.SENT
 
 
 def _retry(outbox: Outbox, row: Row, now: dt.datetime, error: str) -> None:
