@@ -125,6 +125,7 @@ def test_run_serves_the_feeds_and_writes_due_drafts_to_the_maildir(running: Runn
         "templates": True,
         "outbox": True,
         "transport": True,
+        "plan": True,
     }
 
     code, _, body = running.get("/status")

@@ -105,21 +105,22 @@ def test_an_empty_database_is_created_at_the_newest_revision(url: str) -> None:
         assert outbox.rows() == []
     finally:
         outbox.close()
-    assert {"outbox", "workers", "alembic_version", "outbox_schema"} <= tables(url)
+    assert {"outbox", "workers", "plan_inputs", "alembic_version", "outbox_schema"} <= tables(url)
 
 
-def test_a_database_at_the_previous_revision_is_refused_then_upgraded(url: str) -> None:
+@pytest.mark.parametrize("previous", ["0001", "0002"])
+def test_a_database_at_an_older_revision_is_refused_then_upgraded(url: str, previous: str) -> None:
     engine = sa.create_engine(url)
     if engine.dialect.name == "sqlite":
         Path(str(engine.url.database)).parent.mkdir(parents=True, exist_ok=True)
-    migrations.upgrade(engine, "0001")
+    migrations.upgrade(engine, previous)
     engine.dispose()
     outbox = Outbox(url)
     try:
-        with pytest.raises(SchemaError, match=r"at 0001.*observances db upgrade"):
+        with pytest.raises(SchemaError, match=rf"at {previous}.*observances db upgrade"):
             outbox.create()
         before, after = migrations.upgrade(outbox.engine)
-        assert (before.current, after.current) == ("0001", migrations.head())
+        assert (before.current, after.current) == (previous, migrations.head())
         outbox.create()  # now accepted
         [send] = [s for s in plan_sends() if s.key == KEY]
         outbox.sync([send], KEY.occurrence_date, NOW)
@@ -190,3 +191,7 @@ def test_db_upgrade_and_send_due_from_the_command_line(
     assert (code, out.strip().endswith(f"already at {migrations.head()}")) == (0, True)
     code, out, _ = run_cli(capsys, "db", "current")
     assert "up to date" in out
+
+
+def test_the_head_constant_names_the_newest_migration() -> None:
+    assert migrations.head() == migrations.HEAD

@@ -144,3 +144,61 @@ def test_a_send_interrupted_then_restarted_with_the_clock_stepped_back_goes_out(
         assert second.stop() == 0
     finally:
         setup.cleanup()
+
+
+# --- version fencing (issue 13.4) ----------------------------------------------------------------
+
+
+def test_an_instance_with_an_older_registry_sends_but_does_not_plan(pg_url: str) -> None:
+    from service_kit import REGISTRY_YAML, FakeClock, Recorder, plain, settings_for
+
+    from observances.delivery.sending import PassReport, send_due
+    from observances.registry import loads
+    from observances.registry.models import Registry
+    from observances.wiring import mail_routing, schedule_for
+
+    settings = settings_for(Path("unused"), database_url=pg_url)
+    new = registry()  # revision 2026-11-28
+    # an older revision that also lacks Democracy Day: planning from it would cancel its rows
+    old_text = REGISTRY_YAML.replace("revision: 2026-11-28", "revision: 2026-01-01")
+    start = old_text.index("  - id: democracy-day")
+    old_text = old_text[:start] + old_text[old_text.index("  - id: peace-day") :]
+    old = loads(old_text, "old-registry.yaml")
+    outbox = Outbox(pg_url)
+    outbox.create()
+    clock = FakeClock(at("2027-09-04T10:00:00"))  # nothing due yet
+    recorder = Recorder()
+
+    def one_pass(reg: Registry, name: str) -> PassReport:
+        return send_due(
+            outbox=outbox,
+            registry=reg,
+            profile=profile((7,)),
+            schedule=schedule_for(settings),
+            routing=mail_routing(settings),
+            renderer=plain,
+            transport=recorder,
+            clock=clock,
+            worker=worker(name),
+            lease_seconds=60,
+            fencing=True,
+        )
+
+    try:
+        first = one_pass(new, "new")
+        assert first.planner is True
+        assert first.skew is None
+        democracy = SendKey("democracy-day", dt.date(2027, 9, 15), 7)
+        assert outbox.get(democracy).status == Status.PENDING  # type: ignore[union-attr]
+
+        clock.set("2027-09-05T09:00:30")  # the 12 September draft is due
+        behind = one_pass(old, "old")
+        assert behind.planner is False
+        assert "older than the one the outbox was planned from" in (behind.skew or "")
+        assert outbox.get(democracy).status == Status.PENDING  # type: ignore[union-attr]
+        assert recorder.keys == [str(KEY)]  # it still sends what it can render
+
+        caught_up = one_pass(new, "new")
+        assert (caught_up.planner, caught_up.skew) == (True, None)
+    finally:
+        outbox.close()

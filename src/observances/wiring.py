@@ -322,6 +322,7 @@ def run(settings: Settings, *, use_lock: bool = True) -> None:
             templates_health,
             part(service.state_health),
             part(service.transport_health_check),
+            part(service.inputs_health),
         ),
         status=service.status_report,
     )

@@ -23,7 +23,8 @@ def current() -> None:
 
     outbox = outbox_for(settings_with(None, None))
     try:
-        found = migrations.state(outbox.engine)
+        with outbox.explained():
+            found = migrations.state(outbox.engine)
     finally:
         outbox.close()
     where = outbox.engine.url.render_as_string(hide_password=True)
@@ -51,11 +52,12 @@ def upgrade() -> None:
     from observances.wiring import outbox_for
 
     settings = settings_with(None, None)
-    if settings.database_url is None:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
     outbox = outbox_for(settings)
     try:
-        before, after = migrations.upgrade(outbox.engine)
+        with outbox.explained():
+            if settings.database_url is None:
+                settings.data_dir.mkdir(parents=True, exist_ok=True)
+            before, after = migrations.upgrade(outbox.engine)
     finally:
         outbox.close()
     where = outbox.engine.url.render_as_string(hide_password=True)

@@ -233,13 +233,19 @@ class SmtpTransport:
     def __repr__(self) -> str:  # no password, ever
         return f"SmtpTransport({self.host}:{self.port}, {self.security})"
 
+    def _tls(self) -> ssl.SSLContext:
+        # Made once: loading the system's CA certificates takes a noticeable time (0.2 s a
+        # send on a busy machine), and only TLS needs them.
+        if self.context is None:
+            self.context = ssl.create_default_context()
+        return self.context
+
     def _connect(self) -> _SMTP | _SMTP_SSL:
-        context = self.context or ssl.create_default_context()
         if self.security == "tls":
-            return _SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+            return _SMTP_SSL(self.host, self.port, timeout=self.timeout, context=self._tls())
         client = _SMTP(self.host, self.port, timeout=self.timeout)
         if self.security == "starttls":
-            client.starttls(context=context)
+            client.starttls(context=self._tls())
         return client
 
     def send(self, message: EmailMessage, sender: str, recipients: Sequence[str]) -> Refused:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from observances import migrations
 from observances.delivery.planner import PlannedSend, SendKey
@@ -48,6 +49,7 @@ from observances.delivery.schema import (
     W,
     message_id,
     outbox_table,
+    plan_inputs_table,
     retry_delay,
     schema_table,
     workers_table,
@@ -57,6 +59,8 @@ from observances.errors import ObservancesError
 __all__ = [
     "OPEN",
     "SCHEMA_VERSION",
+    "Fence",
+    "Inputs",
     "Outbox",
     "OutboxReport",
     "OutboxVersionError",
@@ -74,6 +78,39 @@ PLANNER_LOCK_KEY = 0x0B5E_0002
 
 
 @dataclass(frozen=True, slots=True)
+class Inputs:
+    """What a plan is made from: the registry's revision (which orders versions) and a digest
+    of the registry, the profile and the schedule (which tells equal revisions apart)."""
+
+    revision: dt.date
+    digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fence:
+    """Whether this instance may plan, and if not, what the outbox's plan was made from."""
+
+    allowed: bool
+    recorded: Inputs | None = None
+
+    def skew(self, own: Inputs) -> str | None:
+        """A sentence for /healthz when this instance's inputs differ from the plan's."""
+        if self.recorded is None or self.recorded == own:
+            return None
+        if self.recorded.revision > own.revision:
+            return (
+                f"this instance's registry (revision {own.revision}) is older than the one "
+                f"the outbox was planned from ({self.recorded.revision}): it sends but does "
+                "not plan; deploy the new registry here"
+            )
+        return (
+            f"the registry, profile or schedule here differ from the ones the outbox was "
+            f"last planned from (revision {self.recorded.revision} on both): instances plan "
+            "in turn; give every instance the same files"
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Worker:
     """One running process that claims rows: a new id at every start, so that a restarted
     process never mistakes the claims of its previous life for its own."""
@@ -82,6 +119,11 @@ class Worker:
     host: str
     pid: int
     version: str
+
+
+class OutboxUnavailableError(ObservancesError):
+    """The outbox cannot be opened, read or written: a missing or read-only directory, a file
+    that is not a database, a server that refuses. Exit 1, saying where and what to do."""
 
 
 class OutboxVersionError(ObservancesError):
@@ -152,6 +194,21 @@ class Outbox:
         if self.engine.dialect.name == "sqlite":
             _sqlite_pragmas(self.engine, busy_timeout_ms)
 
+    @contextmanager
+    def explained(self) -> Iterator[None]:
+        """Turn the database's and the file system's errors into one sentence that says what
+        is wrong, where, and what to do (OutboxUnavailableError); never a traceback."""
+        where = self.engine.url.render_as_string(hide_password=True)
+        try:
+            yield
+        except DatabaseError as exc:
+            reason = str(exc.orig) if exc.orig is not None else str(exc)
+            raise OutboxUnavailableError(_advice(where, self.engine.url.database, reason)) from None
+        except OSError as exc:
+            raise OutboxUnavailableError(
+                _advice(where, exc.filename, exc.strerror or str(exc))
+            ) from None
+
     def create(self) -> None:
         """Make sure the tables are there at the schema this code needs: an empty database is
         created at the newest revision; an older or a newer one raises SchemaError, which says
@@ -178,7 +235,8 @@ class Outbox:
 
     def check_version(self) -> None:
         """Raise OutboxVersionError when a newer observances wrote this outbox."""
-        found = self.schema_version()
+        with self.explained():
+            found = self.schema_version()
         if found is not None and found > SCHEMA_VERSION:
             where = self.engine.url.render_as_string(hide_password=True)
             raise OutboxVersionError(
@@ -363,6 +421,38 @@ class Outbox:
             server_now = func.timezone("UTC", func.now(), type_=DateTime)
             return server_now + literal(delta, Interval) if seconds else server_now
         return literal(now + delta, UTCDateTime)
+
+    # --- version fencing ---------------------------------------------------------------------
+
+    def fence(self, own: Inputs, worker: Worker | None, now: dt.datetime) -> Fence:
+        """Record `own` as the inputs of the plan about to be made, unless the outbox was
+        planned from a newer registry revision: then this instance must not plan (a rolling
+        deploy in progress, or a host left behind), and the recorded inputs say why."""
+        table, c = plan_inputs_table, plan_inputs_table.c
+        values = {
+            "registry_revision": own.revision,
+            "inputs_digest": own.digest,
+            "planned_by": worker.id if worker else "unknown",
+            "planned_at": now,
+        }
+        with self.engine.begin() as conn:
+            query = select(c.registry_revision, c.inputs_digest).where(c.id == 1)
+            if conn.dialect.name == "postgresql":
+                query = query.with_for_update()
+            found = conn.execute(query).first()
+            if found is None:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(table.insert().values(id=1, **values))
+                except IntegrityError:
+                    pass  # another instance recorded its inputs first; next pass compares
+                return Fence(True)
+            recorded = Inputs(found.registry_revision, found.inputs_digest)
+            if recorded.revision > own.revision:
+                return Fence(False, recorded)
+            if recorded != own:
+                conn.execute(update(table).where(c.id == 1).values(**values))
+            return Fence(True, recorded)
 
     # --- workers -----------------------------------------------------------------------------
 
@@ -563,7 +653,7 @@ class Outbox:
         query = select(outbox_table).order_by(T.send_at, T.observance_id, T.lead_days)
         if since is not None:
             query = query.where(T.occurrence_date >= since)
-        with self.engine.connect() as conn:
+        with self.explained(), self.engine.connect() as conn:
             return [Row.of(r._mapping) for r in conn.execute(query)]
 
     def get(self, key: SendKey) -> Row | None:
@@ -610,16 +700,40 @@ class Outbox:
         return Row.of(found._mapping) if found else None
 
     def report(self, now: dt.datetime) -> OutboxReport:
-        waiting = [r for r in self.rows() if r.status in (*OPEN, Status.SENDING)]
-        overdue = [r for r in waiting if r.next_attempt_at <= now]
-        oldest = min((r.next_attempt_at for r in overdue), default=None)
-        return OutboxReport(
-            counts=self.counts(),
-            problems=tuple(self.problems()),
-            retrying=tuple(row for row in waiting if row.status == Status.RETRY),
-            next_send=self.next_send(),
-            oldest_due_age_seconds=(now - oldest).total_seconds() if oldest else None,
+        with self.explained():
+            waiting = [r for r in self.rows() if r.status in (*OPEN, Status.SENDING)]
+            overdue = [r for r in waiting if r.next_attempt_at <= now]
+            oldest = min((r.next_attempt_at for r in overdue), default=None)
+            return OutboxReport(
+                counts=self.counts(),
+                problems=tuple(self.problems()),
+                retrying=tuple(row for row in waiting if row.status == Status.RETRY),
+                next_send=self.next_send(),
+                oldest_due_age_seconds=(now - oldest).total_seconds() if oldest else None,
+            )
+
+
+def _advice(where: str, path: object, reason: str) -> str:
+    lowered = reason.lower()
+    if "not a database" in lowered or "malformed" in lowered:
+        todo = (
+            "the file is damaged or is not an outbox: stop the service, move the file aside "
+            "(keep it for inspection), then restore the backup or let `observances db upgrade` "
+            "start a new, empty outbox (drafts already sent would then be sent again)"
         )
+    elif "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
+        todo = (
+            "the outbox must be writable: give this user write access to the file and its "
+            "directory (OBSERVANCES_DATA_DIR), or point OBSERVANCES_DATA_DIR elsewhere"
+        )
+    elif "unable to open" in lowered or "no such file" in lowered or "not a directory" in lowered:
+        todo = (
+            "its directory is missing or cannot be made: create OBSERVANCES_DATA_DIR (or fix "
+            "the path in OBSERVANCES_DATABASE_URL) and make it writable by this user"
+        )
+    else:
+        todo = "check that the database server is up and the URL and its account are right"
+    return f"cannot use the outbox {where}: {reason} ({path}); {todo}"
 
 
 class PlannerLock:
@@ -631,6 +745,11 @@ class PlannerLock:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._conn: Connection | None = None
+
+    @property
+    def holding(self) -> bool:
+        """Whether this instance held the lock at its last look (no database round trip)."""
+        return self.engine.dialect.name != "postgresql" or self._conn is not None
 
     def held(self) -> bool:
         """Whether this instance is the planner now; tries to become it when not."""

@@ -112,6 +112,16 @@ workers_table = Table(
 )
 W = workers_table.c
 
+plan_inputs_table = Table(
+    "plan_inputs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # one row, id 1
+    Column("registry_revision", Date, nullable=False),
+    Column("inputs_digest", String(64), nullable=False),
+    Column("planned_by", String(64), nullable=False),
+    Column("planned_at", UTCDateTime, nullable=False),
+)
+
 
 def message_id(key: SendKey, domain: str) -> str:
     """Derived from the key, so a re-send after a crash carries the same Message-ID; short

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import logging
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -23,7 +24,7 @@ from observances.delivery.mail import (
     build_message,
     recipients_for,
 )
-from observances.delivery.outbox import Outbox, Row, Status, SyncResult, Worker
+from observances.delivery.outbox import Inputs, Outbox, Row, Status, SyncResult, Worker
 from observances.delivery.planner import PlannedSend, Schedule, plan_ahead
 from observances.errors import ObservancesError
 from observances.occurrences import Occurrence
@@ -63,6 +64,8 @@ class PassReport:
     uncertain: int = 0
     planner: bool = True
     """Whether this instance planned (the elected planner) or only sent."""
+    skew: str | None = None
+    """Why this instance's registry or profile differ from the plan's, when they do."""
     stopped: bool = False
 
     def as_json(self) -> dict[str, object]:
@@ -160,6 +163,23 @@ class TransportHealth:
         return self.failures >= self.threshold
 
 
+_last_inputs: list[tuple[Registry, Profile, Schedule, Inputs]] = []
+
+
+def plan_inputs(registry: Registry, profile: Profile, schedule: Schedule) -> Inputs:
+    """The registry's revision and a digest of everything the plan is made from. The digest
+    walks the whole registry, so it is kept for as long as the same objects come back (the
+    live reloader hands out the same ones until a file changes)."""
+    for reg, prof, sched, inputs in _last_inputs:
+        if reg is registry and prof is profile and sched == schedule:
+            return inputs
+    text = repr((registry, profile, schedule.send_time, str(schedule.zone)))
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    inputs = Inputs(registry.revision, digest)
+    _last_inputs[:] = [(registry, profile, schedule, inputs)]
+    return inputs
+
+
 def send_due(
     *,
     outbox: Outbox,
@@ -177,6 +197,7 @@ def send_due(
     planner: bool = True,
     records: PendingRecords | None = None,
     health: TransportHealth | None = None,
+    fencing: bool = False,
 ) -> PassReport:
     """Plan, bring the outbox up to date, mark late rows, then send each due row in send-time
     order. Stops claiming as soon as `should_stop()` says so; the send in flight finishes.
@@ -193,7 +214,16 @@ def send_due(
         registry, profile, zone=schedule.zone, send_time=schedule.send_time, today=today
     )
     dry_run = transport.records == Status.DRY_RUN.value
-    synced, late = SyncResult(), 0
+    synced, late, skew = SyncResult(), 0, None
+    if planner and fencing:
+        # version fencing (several instances): one whose registry is older than the plan's
+        # sends only. One process alone plans from whatever it has, an older file included.
+        own = plan_inputs(registry, profile, schedule)
+        fence = outbox.fence(own, worker, now)
+        skew = fence.skew(own)
+        planner = fence.allowed
+        if skew:
+            log.warning("%s", skew)
     if planner:
         synced = outbox.sync(planned, today, now, dry_run=dry_run)
         late = outbox.mark_late(today, now)
@@ -235,6 +265,7 @@ def send_due(
         dry_run=outcomes[Outcome.DRY_RUN],
         uncertain=outcomes[Outcome.UNCERTAIN],
         planner=planner,
+        skew=skew,
         stopped=stopped,
     )
 

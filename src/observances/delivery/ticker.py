@@ -88,6 +88,10 @@ class AlreadyRunningError(ObservancesError):
     """Another process holds the instance lock of this data directory. Exit 1."""
 
 
+class DataDirError(ObservancesError):
+    """The data directory is missing and cannot be made, or is not writable. Exit 1."""
+
+
 class InstanceLock:
     """An exclusive flock on data_dir/observances.lock, held for the life of the process; the
     kernel releases it when the process dies, however it dies."""
@@ -97,8 +101,15 @@ class InstanceLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise DataDirError(
+                f"cannot use the data directory {self.path.parent}: {exc.strerror or exc} "
+                f"({exc.filename}); create it and make it writable by this user, or set "
+                "OBSERVANCES_DATA_DIR to a directory that is"
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -208,9 +219,10 @@ class Service:
         if self.lock is not None:
             self.lock.acquire()
         try:
-            self.outbox.create()
-            self.outbox.register(self.worker, self.clock())
-            self._recover()
+            with self.outbox.explained():
+                self.outbox.create()
+                self.outbox.register(self.worker, self.clock())
+                self._recover()
         except BaseException:
             if self.lock is not None:
                 self.lock.release()
@@ -330,6 +342,7 @@ class Service:
             planner=planner,
             records=self.records,
             health=self.transport_health,
+            fencing=not self._single_process,
         )
 
     def beat(self) -> None:
@@ -381,6 +394,14 @@ class Service:
             detail += f"; {waiting} accepted send(s) wait to be recorded (not to be sent again)"
         return PartHealth("outbox", True, degraded=True, detail=detail)
 
+    def inputs_health(self) -> PartHealth:
+        """Degraded while this instance's registry or profile differ from the plan's (a
+        rolling deploy half done, a host left behind): it says which is older."""
+        skew = self.last_report.skew if self.last_report else None
+        if skew is None:
+            return PartHealth("plan", True)
+        return PartHealth("plan", True, degraded=True, detail=skew)
+
     def transport_health_check(self) -> PartHealth:
         """Degraded after several deliveries failed in a row, with the last reason."""
         health = self.transport_health
@@ -407,7 +428,7 @@ class Service:
             "last_tick": self.last_report.as_json() if self.last_report else None,
             "last_error": self.last_error,
             "worker": self.worker.id,
-            "planner": self.last_report.planner if self.last_report else None,
+            "planner": self.planner.holding,
             "transport": repr(self.transport),
             "outbox": outbox,
         }
