@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from observances.occurrences import occurrences
-from observances.registry.models import Citation, DateSpan, Kind, Observance
+from observances.registry.models import Citation, DateSpan, FirstYear, Kind, Observance
 from observances.registry.rules import MONTHS, ORDINALS, WEEKDAYS, FixedDate, MonthDay, NthWeekday
 
 years = st.integers(min_value=1950, max_value=2150)
@@ -26,9 +26,9 @@ def observance(rule: object, since: int = 1950, id: str = "x") -> Observance:
         name=id.title(),
         kind=Kind.DAY,
         body="Test",
-        status="verified",
         citations=(Citation("S"),),
         dates=(DateSpan(since=since, rule=rule, cite="S"),),  # type: ignore[arg-type]
+        first_year=FirstYear("stated", ("https://undocs.org/A/RES/1",)),
     )
 
 
@@ -42,6 +42,23 @@ def test_an_nth_weekday_lands_on_that_weekday_in_that_month(rule: NthWeekday, ye
         assert (day + dt.timedelta(days=7)).month != day.month
     else:
         assert (day.day - 1) // 7 == ORDINALS.index(rule.nth)
+
+
+def test_nth_weekdays_agree_with_dateutil_for_every_rule_over_a_century() -> None:
+    from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
+
+    for nth in ORDINALS:
+        for weekday_index, weekday in enumerate(WEEKDAYS):
+            for month_index, month in enumerate(MONTHS):
+                rule = NthWeekday(nth=nth, weekday=weekday, month=month)  # type: ignore[arg-type]
+                pick = (MO, TU, WE, TH, FR, SA, SU)[weekday_index]
+                for year in range(1950, 2051):
+                    first = dt.date(year, month_index + 1, 1)
+                    if nth == "last":
+                        expected = first + relativedelta(day=31, weekday=pick(-1))
+                    else:
+                        expected = first + relativedelta(weekday=pick(ORDINALS.index(nth) + 1))
+                    assert rule.days(year) == ((expected, expected),), (rule, year)
 
 
 # a non-leap year, so that every generated month-day exists in every year
@@ -71,14 +88,14 @@ def test_occurrences_are_sorted_unique_and_inside_the_window(
     assert keys == sorted(keys)
     assert len(set(keys)) == len(keys)
     assert all(start <= o.start <= end for o in found)
-    assert all(o.start >= dt.date(o.observance.first_year, 1, 1) for o in found)
+    assert all(o.start >= dt.date(o.observance.since, 1, 1) for o in found)
     # nothing is missed: each observance yields one per year it is in force
     for obs in observances:
         years = {o.year for o in found if o.id == obs.id}
         expected = {
             y
             for y in range(start.year, end.year + 1)
-            if y >= obs.first_year and start <= obs.days(y)[0].start <= end
+            if y >= obs.since and start <= obs.days(y)[0].start <= end
         }
         assert years == expected
 

@@ -35,6 +35,8 @@ ALIASES = {
         "management (unverified English title)"
     ): "afforestation-reforestation-decade",
 }
+# histories whose earlier years the table's rule does not describe: the year it applies from
+TABLE_RULE_FROM = {"antimicrobial-resistance-week": 2020}
 CHECKED_YEARS = (2019, *range(2024, 2031))  # 2019: the one year the road safety week is dated
 
 
@@ -159,7 +161,9 @@ def test_every_reference_row_maps_to_an_entry_with_the_same_rule(row: dict[str, 
     if row["kind"] in ("year", "decade"):
         years = tuple(range(2018, 2037))
     else:
-        years = tuple(year for year in CHECKED_YEARS if year >= obs.first_year)
+        years = tuple(
+            year for year in CHECKED_YEARS if year >= TABLE_RULE_FROM.get(obs.id, obs.since)
+        )
     checked = 0
     for year in years:
         # rows that map to the same entry (two dates, two years) together give its dates
@@ -176,9 +180,23 @@ def test_every_reference_row_maps_to_an_entry_with_the_same_rule(row: dict[str, 
     assert checked, f"{obs.id}: no year was checked"
 
 
+# years and decades added from the research table `years-decades.tsv` (its label, the name)
+ADDED = {
+    "International Decade for Action 'Water for Sustainable Development'": (
+        'International Decade for Action "Water for Sustainable Development"'
+    ),
+    "International Decade for People of African Descent (first)": (
+        "International Decade for People of African Descent"
+    ),
+}
+
+
 def test_every_entry_comes_from_a_reference_row() -> None:
     mapped = {entry_for(row).id for row in MAPPED}
-    assert {obs.id for obs in registry().observances} == mapped
+    added = {ADDED.get(row["name"], row["name"]) for row in read_tsv("years-decades.tsv")}
+    extra = {obs.id for obs in registry().observances if obs.name in added}
+    assert len(extra) == len(added) == 12
+    assert {obs.id for obs in registry().observances} == mapped | extra
 
 
 def test_every_entry_and_span_has_a_citation() -> None:
@@ -204,35 +222,27 @@ def test_every_entry_has_a_known_tag_and_the_notes_give_sources() -> None:
     for obs in reg.observances:
         assert obs.tags, f"{obs.id} has no tag"
         assert set(obs.tags) <= reg.tags.keys(), obs.id
-        assert obs.notes, obs.id
-        assert "<http" in obs.notes, f"{obs.id}: notes should give the sources"
+        assert obs.name_sources, f"{obs.id}: the name needs its sources"
 
 
-def test_unverified_entries_say_why_and_single_source_rows_are_unverified() -> None:
-    for obs in registry().observances:
-        assert obs.verified == (obs.reason is None), obs.id
+def test_single_source_rows_stay_unverified_until_a_primary_source_backs_their_act() -> None:
+    from observances.registry.facts import FactKind
+    from observances.registry.sources import SourceClass
+
     for row in MAPPED:
         single = "hyper-calendar" in row["proclaimed_by"] + row["notes"]
         if single or "(draft)" in row["proclaimed_by"]:
-            assert not entry_for(row).verified, row["name"]
+            obs = entry_for(row)
+            if not obs.verified:
+                continue
+            # verified since: the act the reference had from one dataset now has a primary source
+            for fact in obs.facts:
+                if fact.kind is FactKind.ACT:
+                    classes = {source.cls for source in fact.sources}
+                    assert SourceClass.PRIMARY in classes, (row["name"], fact)
 
 
-def test_translated_names_come_from_the_names_table_with_their_source() -> None:
-    names = {row["name_en"]: row for row in read_tsv("un-observance-names.tsv")}
-    for row in MAPPED:
-        obs = entry_for(row)
-        source = names.get(row["name"])
-        if source is None:
-            continue
-        for language in ("es", "fr"):
-            cell = source[f"name_{language}"].strip()
-            given = (obs.translated_names or {}).get(language)
-            if cell:
-                assert given is not None, (obs.id, language)
-                assert given.name == cell, (obs.id, language)
-                assert given.source == source[f"source_{language}"].split(" ; ")[0].strip()
-            else:
-                assert given is None, f"{obs.id}: no source gives a {language} name"
+# translated names: tests/test_languages.py checks them against the names research table
 
 
 ATROCITY_PREVENTION = {

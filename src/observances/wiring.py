@@ -147,7 +147,7 @@ def draft_renderer(
     from observances.drafts.render import Draft, render
     from observances.occurrences import Occurrence
 
-    def renderer(occurrence: Occurrence, lead_days: int) -> Draft:
+    def renderer(occurrence: Occurrence, lead_days: int) -> Draft:  # noqa: ARG001 - the Renderer signature
         return render(occurrence, profile(), templates(), today=today())
 
     return renderer

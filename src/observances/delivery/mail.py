@@ -269,13 +269,13 @@ class SmtpTransport:
             codes = [code for code, _ in exc.recipients.values()]
             raise DeliveryError(
                 f"every recipient refused: {_replies(exc.recipients)}",
-                permanent=all(500 <= code < 600 for code in codes),
+                permanent=all(_permanent(code) for code in codes),
             ) from None
         except smtplib.SMTPSenderRefused as exc:
             # MAIL FROM refused: the sender address or the account, the same for every draft
             raise DeliveryError(f"sender refused: {_describe(exc)}", permanent=False) from None
         except smtplib.SMTPResponseException as exc:
-            raise DeliveryError(_describe(exc), permanent=500 <= exc.smtp_code < 600) from None
+            raise DeliveryError(_describe(exc), permanent=_permanent(exc.smtp_code)) from None
         except (OSError, smtplib.SMTPException) as exc:
             if client.awaiting_final_reply:
                 raise DeliveryError(
@@ -290,6 +290,11 @@ class SmtpTransport:
             address: (code, reply.decode("utf-8", "replace"))
             for address, (code, reply) in refused.items()
         }
+
+
+def _permanent(code: int) -> bool:
+    """RFC 5321: a 5yz reply is a permanent failure; 4yz is transient."""
+    return code // 100 == 5  # noqa: PLR2004 - the reply class is the first digit
 
 
 def _quit(client: smtplib.SMTP) -> None:
@@ -329,7 +334,12 @@ class MaildirTransport:
     def __repr__(self) -> str:
         return f"MaildirTransport({self.path})"
 
-    def send(self, message: EmailMessage, sender: str, recipients: Sequence[str]) -> Refused:
+    def send(
+        self,
+        message: EmailMessage,
+        sender: str,  # noqa: ARG002 - Transport.send's signature: a Maildir has no envelope
+        recipients: Sequence[str],  # noqa: ARG002
+    ) -> Refused:
         try:
             # Before every delivery, not once: a folder removed while the service runs (what
             # `rm -rf` racing a write leaves) is made again instead of failing every draft.
@@ -352,7 +362,12 @@ class DryRunTransport:
     def __repr__(self) -> str:
         return "DryRunTransport()"
 
-    def send(self, message: EmailMessage, sender: str, recipients: Sequence[str]) -> Refused:
+    def send(
+        self,
+        message: EmailMessage,
+        sender: str,  # noqa: ARG002 - Transport.send's signature: the log names recipients only
+        recipients: Sequence[str],
+    ) -> Refused:
         parts = ", ".join(part.get_content_type() for part in message.walk())
         log.info(
             "dry run: would send %s to %s: %s [%s]",
