@@ -35,6 +35,7 @@ from observances.delivery.planner import SendKey
 from observances.delivery.sending import (
     PassReport,
     PendingRecords,
+    Sender,
     StateNotWritableError,
     TransportHealth,
     send_due,
@@ -106,8 +107,9 @@ class World:
         self.outbox: Outbox = outbox_for(self.settings)
         self.outbox.create()
         self.clock = FakeClock(dt.datetime.fromisoformat(DUE).replace(tzinfo=dt.UTC))
-        self.records = PendingRecords()
-        self.health = TransportHealth()
+        self.sender = Sender()
+        self.records: PendingRecords = self.sender.records
+        self.health: TransportHealth = self.sender.health
 
     def run(self, transport: Transport) -> PassReport:
         return send_due(
@@ -119,8 +121,7 @@ class World:
             renderer=plain,
             transport=transport,
             clock=self.clock,
-            records=self.records,
-            health=self.health,
+            sender=self.sender,
         )
 
     def row(self) -> Row:

@@ -69,7 +69,7 @@ def test_on_postgresql_a_claim_returns_only_when_lease_and_heartbeat_are_both_st
         with engine.begin() as conn:
             conn.execute(
                 sa.text(
-                    f"UPDATE {table} SET {column} = timezone('UTC', now()) "
+                    f"UPDATE {table} SET {column} = timezone('UTC', now()) "  # noqa: S608
                     f"- make_interval(secs => {seconds})"
                 )
             )
@@ -152,7 +152,7 @@ def test_a_send_interrupted_then_restarted_with_the_clock_stepped_back_goes_out(
 def test_an_instance_with_an_older_registry_sends_but_does_not_plan(pg_url: str) -> None:
     from service_kit import REGISTRY_YAML, FakeClock, Recorder, plain, settings_for
 
-    from observances.delivery.sending import PassReport, send_due
+    from observances.delivery.sending import PassReport, Sender, send_due
     from observances.registry import loads
     from observances.registry.models import Registry
     from observances.wiring import mail_routing, schedule_for
@@ -179,9 +179,7 @@ def test_an_instance_with_an_older_registry_sends_but_does_not_plan(pg_url: str)
             renderer=plain,
             transport=recorder,
             clock=clock,
-            worker=worker(name),
-            lease_seconds=60,
-            fencing=True,
+            sender=Sender(worker(name), lease_seconds=60, fencing=True),
         )
 
     try:

@@ -175,6 +175,10 @@ class Transport(Protocol):
 Security = Literal["none", "starttls", "tls"]
 
 
+_FINAL_REPLY = 2
+"""After DATA, the server's first reply is 354 (go ahead), its second the verdict."""
+
+
 class _SMTP(smtplib.SMTP):
     """smtplib's client, knowing when the message's end (CRLF.CRLF) has gone out
     and the final reply has not come back, the one moment where a failure leaves the outcome
@@ -194,7 +198,7 @@ class _SMTP(smtplib.SMTP):
     def getreply(self) -> tuple[int, bytes]:
         if self._in_data:
             self._data_replies += 1  # the first is 354 "go ahead", the second the verdict
-            self.awaiting_final_reply = self._data_replies == 2
+            self.awaiting_final_reply = self._data_replies == _FINAL_REPLY
         reply = super().getreply()
         self.awaiting_final_reply = False
         return reply

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -72,6 +73,8 @@ __all__ = [
     "message_id",
     "retry_delay",
 ]
+
+log = logging.getLogger(__name__)
 
 PLANNER_LOCK_KEY = 0x0B5E_0002
 """pg_try_advisory_lock key of the one instance that plans (see PlannerLock)."""
@@ -780,8 +783,8 @@ class PlannerLock:
             try:
                 self._conn.invalidate()
                 self._conn.close()
-            except Exception:
-                pass
+            except Exception as exc:  # already broken: nothing more to release
+                log.debug("planner connection dropped: %s", exc)
             self._conn = None
 
     def release(self) -> None:
@@ -791,7 +794,7 @@ class PlannerLock:
                     text("SELECT pg_advisory_unlock(:key)"), {"key": PLANNER_LOCK_KEY}
                 )
                 self._conn.commit()
-            except Exception:
-                pass
+            except Exception as exc:  # the server frees the lock with the connection anyway
+                log.debug("planner lock not released explicitly: %s", exc)
             self._conn.close()
             self._conn = None

@@ -163,6 +163,21 @@ class TransportHealth:
         return self.failures >= self.threshold
 
 
+@dataclass(slots=True)
+class Sender:
+    """This process as one sender among several on one outbox: the `worker` its claims
+    record and their lease, whether it is the elected `planner` (and applies version
+    `fencing`, which only several instances need), and what it carries from pass to pass:
+    outcomes still to be recorded and the transport's recent failures."""
+
+    worker: Worker | None = None
+    lease_seconds: float = 300.0
+    planner: bool = True
+    fencing: bool = False
+    records: PendingRecords = field(default_factory=PendingRecords)
+    health: TransportHealth = field(default_factory=TransportHealth)
+
+
 _last_inputs: list[tuple[Registry, Profile, Schedule, Inputs]] = []
 
 
@@ -192,21 +207,16 @@ def send_due(
     clock: Clock,
     should_stop: Callable[[], bool] = lambda: False,
     on_progress: Callable[[], None] = lambda: None,
-    worker: Worker | None = None,
-    lease_seconds: float = 300.0,
-    planner: bool = True,
-    records: PendingRecords | None = None,
-    health: TransportHealth | None = None,
-    fencing: bool = False,
+    sender: Sender | None = None,
 ) -> PassReport:
     """Plan, bring the outbox up to date, mark late rows, then send each due row in send-time
     order. Stops claiming as soon as `should_stop()` says so; the send in flight finishes.
 
-    With several instances on one database, only the `planner` plans and marks late rows;
-    every instance sends, each claim recording its `worker` and a lease. Outcomes not yet
-    recorded (`records`) are written first; while they cannot be, nothing more is claimed."""
-    records = records if records is not None else PendingRecords()
-    health = health if health is not None else TransportHealth()
+    With several instances on one database (`sender`), only the planner plans and marks late
+    rows; every instance sends, each claim recording its worker and a lease. Outcomes not yet
+    recorded are written first; while they cannot be, nothing more is claimed."""
+    sender = sender if sender is not None else Sender()
+    worker, planner, records = sender.worker, sender.planner, sender.records
     records.flush()
     now = clock()
     today = schedule.date_at(now)
@@ -215,7 +225,7 @@ def send_due(
     )
     dry_run = transport.records == Status.DRY_RUN.value
     synced, late, skew = SyncResult(), 0, None
-    if planner and fencing:
+    if planner and sender.fencing:
         # version fencing (several instances): one whose registry is older than the plan's
         # sends only. One process alone plans from whatever it has, an older file included.
         own = plan_inputs(registry, profile, schedule)
@@ -232,7 +242,7 @@ def send_due(
     by_key = {send.key: send for send in planned}
     outcomes: Counter[Outcome] = Counter()
     while not (stopped := should_stop()):
-        batch = _claim(outbox, clock, worker, lease_seconds)
+        batch = _claim(outbox, clock, worker, sender.lease_seconds)
         if batch is None:
             continue  # another process took the row first; look again
         if not batch:
@@ -247,7 +257,7 @@ def send_due(
                 outbox.release(row, clock())
                 continue
             outcome = deliver(
-                row, send, profile, routing, renderer, transport, outbox, clock, records, health
+                row, send, profile, routing, renderer, transport, outbox, clock, sender
             )
             outcomes[outcome] += 1
             on_progress()
@@ -293,13 +303,12 @@ def deliver(
     transport: Transport,
     outbox: Outbox,
     clock: Clock,
-    records: PendingRecords | None = None,
-    health: TransportHealth | None = None,
+    sender: Sender | None = None,
 ) -> Outcome:
     """Render, build and hand over one claimed row; record the outcome and return it. A
     record that cannot be written waits in `records` (the row stays this worker's)."""
-    records = records if records is not None else PendingRecords()
-    health = health if health is not None else TransportHealth()
+    sender = sender if sender is not None else Sender()
+    records, health = sender.records, sender.health
     recipients = routing.recipients_for(send.occurrence.observance, profile)
     try:
         if not recipients:
@@ -316,29 +325,8 @@ def deliver(
         return Outcome.FAILED
     try:
         refused = transport.send(message, routing.sender, recipients)
-    except DeliveryError as exc:
-        health.failed(str(exc))
-        reason = str(exc)
-        if exc.ambiguous:
-            # the server had the whole message and did not say what it did with it
-            left: list[Status] = []
-            records.record(row, lambda: left.append(outbox.mark_ambiguous(row, clock(), reason)))
-            log.warning("draft %s: no reply after DATA (%s)", row.key, exc)
-            return Outcome.UNCERTAIN if left == [Status.UNCERTAIN] else Outcome.RETRIED
-        if exc.permanent:
-            log.error("draft %s refused for good: %s", row.key, exc)
-            records.record(row, lambda: outbox.mark_failed(row, clock(), reason))
-            return Outcome.FAILED
-        log.warning("draft %s deferred (%s)", row.key, exc)
-        records.record(row, lambda: _retry(outbox, row, clock(), reason))
-        return Outcome.RETRIED
     except Exception as exc:
-        # an unexpected transport bug: keep the row alive rather than lose it
-        log.exception("draft %s: unexpected error from %r", row.key, transport)
-        reason = f"{type(exc).__name__}: {exc}"
-        health.failed(reason)
-        records.record(row, lambda: _retry(outbox, row, clock(), reason))
-        return Outcome.RETRIED
+        return _failed(exc, row, transport, outbox, clock, sender)
     health.worked()
     if transport.records == Status.DRY_RUN.value:
         records.record(row, lambda: outbox.mark_dry_run(row, clock()))
@@ -350,6 +338,35 @@ def deliver(
         log.warning("draft %s sent, but some recipients were refused: %s", row.key, refused)
     log.info("draft %s sent via %s as %s", row.key, transport.name, row.message_id)
     return Outcome.SENT
+
+
+def _failed(
+    exc: Exception, row: Row, transport: Transport, outbox: Outbox, clock: Clock, sender: Sender
+) -> Outcome:
+    """Record a send that did not go through, as the error says: uncertain, failed or retry."""
+    records = sender.records
+    if not isinstance(exc, DeliveryError):
+        # an unexpected transport bug: keep the row alive rather than lose it
+        log.error("draft %s: unexpected error from %r", row.key, transport, exc_info=exc)
+        reason = f"{type(exc).__name__}: {exc}"
+        sender.health.failed(reason)
+        records.record(row, lambda: _retry(outbox, row, clock(), reason))
+        return Outcome.RETRIED
+    reason = str(exc)
+    sender.health.failed(reason)
+    if exc.ambiguous:
+        # the server had the whole message and did not say what it did with it
+        left: list[Status] = []
+        records.record(row, lambda: left.append(outbox.mark_ambiguous(row, clock(), reason)))
+        log.warning("draft %s: no reply after DATA (%s)", row.key, exc)
+        return Outcome.UNCERTAIN if left == [Status.UNCERTAIN] else Outcome.RETRIED
+    if exc.permanent:
+        log.error("draft %s refused for good: %s", row.key, exc)
+        records.record(row, lambda: outbox.mark_failed(row, clock(), reason))
+        return Outcome.FAILED
+    log.warning("draft %s deferred (%s)", row.key, exc)
+    records.record(row, lambda: _retry(outbox, row, clock(), reason))
+    return Outcome.RETRIED
 
 
 def _retry(outbox: Outbox, row: Row, now: dt.datetime, error: str) -> None:

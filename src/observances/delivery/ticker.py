@@ -36,9 +36,8 @@ from observances.delivery.sending import (
     Clock,
     MailRouting,
     PassReport,
-    PendingRecords,
     Renderer,
-    TransportHealth,
+    Sender,
     send_due,
 )
 from observances.errors import ObservancesError
@@ -168,8 +167,9 @@ class Service:
         self.last_report: PassReport | None = None
         self.last_error: str | None = None
         self.worker = new_worker()
-        self.records = PendingRecords()
-        self.transport_health = TransportHealth()
+        self.sender = Sender(self.worker, fencing=not self._single_process)
+        self.records = self.sender.records
+        self.transport_health = self.sender.health
         self.planner = self.outbox.planner_lock()
         self.state_error: str | None = None
         """Why the outbox could not be written at the last try (heartbeat or outcome)."""
@@ -326,6 +326,8 @@ class Service:
         planner = self.planner.held()
         if planner and not self._single_process:
             self._recover()  # the elected planner takes back dead workers' claims
+        self.sender.planner = planner
+        self.sender.lease_seconds = self.lease_seconds
         return send_due(
             outbox=self.outbox,
             registry=registry,
@@ -337,12 +339,7 @@ class Service:
             clock=self.clock,
             should_stop=self._stopping.is_set,
             on_progress=self._progress,
-            worker=self.worker,
-            lease_seconds=self.lease_seconds,
-            planner=planner,
-            records=self.records,
-            health=self.transport_health,
-            fencing=not self._single_process,
+            sender=self.sender,
         )
 
     def beat(self) -> None:

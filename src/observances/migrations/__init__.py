@@ -66,7 +66,8 @@ def head() -> str:
 
     script = ScriptDirectory(str(Path(__file__).parent))
     found = script.get_current_head()
-    assert found is not None, "migrations/versions is empty"
+    if found is None:
+        raise SchemaError(f"no migrations in {script.versions}: the package is incomplete")
     return found
 
 
