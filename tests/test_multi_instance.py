@@ -34,7 +34,7 @@ def burst_registry(count: int) -> str:
     kind: day
     body: General Assembly
     tags: [burst]
-    status: verified
+    first_year: {{basis: stated, sources: ["https://undocs.org/A/RES/{n + 1}"]}}
     citations:
       - symbol: A/RES/{n + 1}
     dates:
