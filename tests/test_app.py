@@ -120,7 +120,13 @@ def test_run_serves_the_feeds_and_writes_due_drafts_to_the_maildir(running: Runn
     code, _, body = running.get("/healthz")
     health = json.loads(body)
     assert code == 200
-    assert {c["name"]: c["ok"] for c in health["checks"]} == {"scheduler": True, "templates": True}
+    assert {c["name"]: c["ok"] for c in health["checks"]} == {
+        "scheduler": True,
+        "templates": True,
+        "outbox": True,
+        "transport": True,
+        "plan": True,
+    }
 
     code, _, body = running.get("/status")
     status = json.loads(body)

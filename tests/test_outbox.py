@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from service_kit import at, profile, registry
-from sqlalchemy import update
 
 from observances.delivery.outbox import (
     SCHEMA_VERSION,
@@ -20,7 +19,7 @@ from observances.delivery.outbox import (
     retry_delay,
 )
 from observances.delivery.planner import PlannedSend, SendKey, plan
-from observances.delivery.schema import outbox_table, schema_table
+from observances.delivery.schema import schema_table
 
 UTC = dt.UTC
 NOW = at("2027-08-01T00:00:00")
@@ -273,25 +272,33 @@ def test_a_new_outbox_records_its_schema_version(outbox: Outbox) -> None:
     assert outbox.schema_version() == SCHEMA_VERSION
 
 
-def test_an_outbox_from_before_versions_keeps_its_rows_and_records_version_1(
+def test_an_outbox_from_before_versions_is_upgraded_by_db_upgrade_and_keeps_its_rows(
     tmp_path: Path,
 ) -> None:
+    from test_migrations import legacy_outbox
+
+    from observances import migrations
+    from observances.migrations import SchemaError
+
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    legacy_outbox(url)  # what `create` made before the version table existed, with one row
     old = Outbox(url)
-    outbox_table.create(old.engine)  # what `create` made before the version table existed
-    old.sync(sends(), dt.date(2027, 9, 1), NOW)
     assert old.schema_version() is None
+    with pytest.raises(SchemaError, match="observances db upgrade"):
+        old.create()
+    migrations.upgrade(old.engine)
     old.create()
-    assert old.schema_version() == 1
-    assert old.counts()[Status.PENDING] == 9
+    assert old.schema_version() == SCHEMA_VERSION
+    assert old.counts()[Status.SENT] == 1
 
 
 def test_an_outbox_of_a_newer_version_is_refused_and_left_untouched(outbox: Outbox) -> None:
     outbox.sync(sends(), dt.date(2027, 9, 1), NOW)
     with outbox.engine.begin() as conn:
-        conn.execute(update(schema_table).values(version=SCHEMA_VERSION + 1))
+        conn.execute(schema_table.insert().values(version=SCHEMA_VERSION + 1))
     newer = Outbox(outbox.url)
-    with pytest.raises(OutboxVersionError, match=r"schema version 2.*version 1 at most") as raised:
+    expected = rf"schema version {SCHEMA_VERSION + 1}.*version {SCHEMA_VERSION} at most"
+    with pytest.raises(OutboxVersionError, match=expected) as raised:
         newer.create()
     assert raised.value.exit_code == 1
     assert "OBSERVANCES_DATABASE_URL" in str(raised.value)  # what to do about it

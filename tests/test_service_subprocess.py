@@ -26,7 +26,7 @@ SSC = "south-south-cooperation"
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def wait_for(condition: Callable[[], bool], timeout: float = 15.0) -> bool:
+def wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():

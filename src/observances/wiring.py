@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from observances.delivery.mail import Transport
     from observances.delivery.outbox import Outbox
     from observances.delivery.sending import MailRouting, PassReport, Renderer
-    from observances.delivery.ticker import InstanceLock, Provider, Service, Timing
+    from observances.delivery.ticker import InstanceLock, PartHealth, Provider, Service, Timing
     from observances.drafts.templates import TemplateSet
     from observances.profile import Profile
     from observances.registry.models import Registry
@@ -360,10 +360,23 @@ def run(settings: Settings, *, use_lock: bool = True) -> None:
         detail = "; ".join(p.message for p in problems)
         return HealthCheck("templates", True, detail, degraded=bool(problems))
 
+    def part(check: Callable[[], PartHealth]) -> Callable[[], HealthCheck]:
+        def read() -> HealthCheck:
+            found = check()
+            return HealthCheck(found.name, found.ok, found.detail, degraded=found.degraded)
+
+        return read
+
     app = web_app(
         settings,
         files,
-        health_checks=(scheduler_health, templates_health),
+        health_checks=(
+            scheduler_health,
+            templates_health,
+            part(service.state_health),
+            part(service.transport_health_check),
+            part(service.inputs_health),
+        ),
         status=service.status_report,
     )
     config = server_config(app)

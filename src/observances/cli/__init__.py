@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import click
 
-from observances.cli import catalog, drafts, feeds, service, setup
+from observances.cli import catalog, database, drafts, feeds, service, setup
 from observances.errors import ObservancesError, RegistryError
 
 
@@ -40,6 +40,7 @@ for command in (
     *feeds.COMMANDS,
     *service.COMMANDS,
     *setup.COMMANDS,
+    *database.COMMANDS,
 ):
     cli.add_command(command)
 

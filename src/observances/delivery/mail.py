@@ -51,11 +51,14 @@ class DraftContent(Protocol):
 
 
 class DeliveryError(ObservancesError):
-    """A send that did not go through; `permanent` says whether trying again can help."""
+    """A send that did not go through; `permanent` says whether trying again can help, and
+    `ambiguous` that the server received the whole message (DATA) but never gave its final
+    reply, so it may have delivered it."""
 
-    def __init__(self, message: str, *, permanent: bool) -> None:
+    def __init__(self, message: str, *, permanent: bool, ambiguous: bool = False) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.ambiguous = ambiguous
 
 
 def clean_header(value: str) -> str:
@@ -172,6 +175,39 @@ class Transport(Protocol):
 Security = Literal["none", "starttls", "tls"]
 
 
+_FINAL_REPLY = 2
+"""After DATA, the server's first reply is 354 (go ahead), its second the verdict."""
+
+
+class _SMTP(smtplib.SMTP):
+    """smtplib's client, knowing when the message's end (CRLF.CRLF) has gone out
+    and the final reply has not come back, the one moment where a failure leaves the outcome
+    unknown. smtplib's data() sends the body, then calls getreply() for the final reply."""
+
+    awaiting_final_reply = False
+    _in_data = False
+    _data_replies = 0
+
+    def data(self, msg: bytes | str) -> tuple[int, bytes]:  # type: ignore[override]
+        self._in_data, self._data_replies = True, 0
+        try:
+            return super().data(msg)
+        finally:
+            self._in_data = False
+
+    def getreply(self) -> tuple[int, bytes]:
+        if self._in_data:
+            self._data_replies += 1  # the first is 354 "go ahead", the second the verdict
+            self.awaiting_final_reply = self._data_replies == _FINAL_REPLY
+        reply = super().getreply()
+        self.awaiting_final_reply = False
+        return reply
+
+
+class _SMTP_SSL(smtplib.SMTP_SSL, _SMTP):
+    """Implicit TLS, with the same tracking (SMTP_SSL only replaces the socket)."""
+
+
 class SmtpTransport:
     """smtplib, one connection per message. Errors are sorted so the outbox knows what to do:
     4xx, disconnects, timeouts and OSError are transient; 5xx for the message is permanent.
@@ -201,13 +237,19 @@ class SmtpTransport:
     def __repr__(self) -> str:  # no password, ever
         return f"SmtpTransport({self.host}:{self.port}, {self.security})"
 
-    def _connect(self) -> smtplib.SMTP:
-        context = self.context or ssl.create_default_context()
+    def _tls(self) -> ssl.SSLContext:
+        # Made once: loading the system's CA certificates takes a noticeable time (0.2 s a
+        # send on a busy machine), and only TLS needs them.
+        if self.context is None:
+            self.context = ssl.create_default_context()
+        return self.context
+
+    def _connect(self) -> _SMTP | _SMTP_SSL:
         if self.security == "tls":
-            return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
-        client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            return _SMTP_SSL(self.host, self.port, timeout=self.timeout, context=self._tls())
+        client = _SMTP(self.host, self.port, timeout=self.timeout)
         if self.security == "starttls":
-            client.starttls(context=context)
+            client.starttls(context=self._tls())
         return client
 
     def send(self, message: EmailMessage, sender: str, recipients: Sequence[str]) -> Refused:
@@ -239,6 +281,12 @@ class SmtpTransport:
         except smtplib.SMTPResponseException as exc:
             raise DeliveryError(_describe(exc), permanent=_permanent(exc.smtp_code)) from None
         except (OSError, smtplib.SMTPException) as exc:
+            if client.awaiting_final_reply:
+                raise DeliveryError(
+                    f"the server took the message and gave no final reply: {_describe(exc)}",
+                    permanent=False,
+                    ambiguous=True,
+                ) from None
             raise DeliveryError(_describe(exc), permanent=False) from None
         finally:
             _quit(client)
@@ -297,8 +345,11 @@ class MaildirTransport:
         recipients: Sequence[str],  # noqa: ARG002
     ) -> Refused:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)  # Maildir makes one level only
-            box = mailbox.Maildir(self.path, create=True)
+            # Before every delivery, not once: a folder removed while the service runs (what
+            # `rm -rf` racing a write leaves) is made again instead of failing every draft.
+            for folder in ("tmp", "new", "cur"):
+                (self.path / folder).mkdir(parents=True, exist_ok=True)
+            box = mailbox.Maildir(self.path, create=False)
             # Maildir files use the local line ending; the SMTP policy would write CRLF
             box.add(message.as_bytes(policy=message.policy.clone(linesep="\n")))
         except OSError as exc:

@@ -38,6 +38,7 @@ class Status(StrEnum):
     SKIPPED_LATE = "skipped_late"  # its date passed before it could go out; reported
     CANCELLED = "cancelled"  # no longer planned: the registry or the lead times changed
     DRY_RUN = "dry_run"  # logged instead of sent; sent for real once dry_run is off
+    UNCERTAIN = "uncertain"  # twice the server took DATA and never answered; a person checks
 
 
 OPEN = (Status.PENDING, Status.RETRY)
@@ -69,7 +70,7 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return None if value is None else value.replace(tzinfo=dt.UTC)
 
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The layout of the tables below, recorded in `outbox_schema` when the outbox is created.
 Raise it with any change to them, so that older code refuses an outbox it would misread. (A
 migration tool such as Alembic keeps its own table; it can start from this number.)"""
@@ -98,9 +99,34 @@ outbox_table = Table(
     Column("refused", Text),  # JSON {address: [code, message]}: recipients the server refused
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    Column("claimed_by", String(64)),  # the worker (workers.id) whose claim this is
+    Column("lease_until", UTCDateTime),  # by the database's clock on PostgreSQL
+    Column("ambiguous", Integer, nullable=False, default=0),  # sends with no final reply
     UniqueConstraint("observance_id", "occurrence_date", "lead_days", name="outbox_key"),
 )
 T = outbox_table.c
+
+workers_table = Table(
+    "workers",
+    metadata,
+    Column("id", String(64), primary_key=True),  # host:pid:random, new at every start
+    Column("host", String(255), nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("version", String(40), nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("heartbeat_at", UTCDateTime, nullable=False),
+)
+W = workers_table.c
+
+plan_inputs_table = Table(
+    "plan_inputs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # one row, id 1
+    Column("registry_revision", Date, nullable=False),
+    Column("inputs_digest", String(64), nullable=False),
+    Column("planned_by", String(64), nullable=False),
+    Column("planned_at", UTCDateTime, nullable=False),
+)
 
 
 def message_id(key: SendKey, domain: str) -> str:
@@ -134,6 +160,8 @@ class Row:
     refused: dict[str, tuple[int, str]]
     created_at: dt.datetime
     updated_at: dt.datetime
+    claimed_by: str | None = None
+    ambiguous: int = 0
 
     @classmethod
     def of(cls, data: RowMapping) -> Row:
@@ -152,6 +180,8 @@ class Row:
             refused={address: (int(c), str(m)) for address, (c, m) in refused.items()},
             created_at=data["created_at"],
             updated_at=data["updated_at"],
+            claimed_by=data["claimed_by"],
+            ambiguous=data["ambiguous"],
         )
 
     def as_json(self) -> dict[str, object]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import logging
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -23,8 +24,9 @@ from observances.delivery.mail import (
     build_message,
     recipients_for,
 )
-from observances.delivery.outbox import Outbox, Row, Status, SyncResult
+from observances.delivery.outbox import Inputs, Outbox, Row, Status, SyncResult, Worker
 from observances.delivery.planner import PlannedSend, Schedule, plan_ahead
+from observances.errors import ObservancesError
 from observances.occurrences import Occurrence
 from observances.profile import Profile
 from observances.registry.models import Observance, Registry
@@ -44,6 +46,7 @@ class Outcome(StrEnum):
     RETRIED = "retried"  # deferred: tried again after the backoff
     FAILED = "failed"  # refused for good, or the draft could not be prepared
     DRY_RUN = "dry_run"  # logged, not sent
+    UNCERTAIN = "uncertain"  # twice no final reply after DATA: left to a person
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,11 @@ class PassReport:
     retried: int = 0
     failed: int = 0
     dry_run: int = 0
+    uncertain: int = 0
+    planner: bool = True
+    """Whether this instance planned (the elected planner) or only sent."""
+    skew: str | None = None
+    """Why this instance's registry or profile differ from the plan's, when they do."""
     stopped: bool = False
 
     def as_json(self) -> dict[str, object]:
@@ -86,6 +94,107 @@ class MailRouting:
         )
 
 
+class StateNotWritableError(ObservancesError):
+    """Outcomes wait to be recorded and the outbox still refuses the write (disk full, a
+    read-only file): the pass claims nothing more until they are recorded."""
+
+
+@dataclass(slots=True)
+class PendingRecords:
+    """Outcomes reached but not yet written to the outbox: a send the server accepted while
+    the disk was full stays here, and is recorded (not sent again) at the next pass. The row
+    stays `sending`, claimed by this worker, so no one recovers it while the worker lives."""
+
+    waiting: dict[int, tuple[Row, Callable[[], None]]] = field(default_factory=dict)
+    error: str | None = None
+
+    def record(self, row: Row, write: Callable[[], None]) -> bool:
+        """Write now if possible; else keep it for `flush`. True when written."""
+        try:
+            write()
+        except Exception as exc:
+            self.waiting[row.id] = (row, write)
+            self.error = _reason(exc)
+            log.error("draft %s: its outcome could not be recorded (%s); retrying", row.key, exc)
+            return False
+        return True
+
+    def flush(self) -> None:
+        """Record what waits, oldest first; raise StateNotWritableError if anything still
+        cannot be written."""
+        for row_id, (row, write) in list(self.waiting.items()):
+            try:
+                write()
+            except Exception as exc:
+                self.error = _reason(exc)
+                raise StateNotWritableError(
+                    f"{len(self.waiting)} outcome(s) not yet recorded in the outbox: {self.error}"
+                ) from None
+            del self.waiting[row_id]
+            log.info("draft %s: its outcome is recorded at last", row.key)
+        self.error = None
+
+
+def _reason(exc: Exception) -> str:
+    """The database's own words (SQLAlchemy wraps them with the statement and a link)."""
+    original = getattr(exc, "orig", None)
+    return str(original) if original is not None else f"{type(exc).__name__}: {exc}"
+
+
+@dataclass(slots=True)
+class TransportHealth:
+    """Consecutive transient failures of the transport; `degraded` after `threshold` in a row
+    (a Maildir that cannot be written, a mail server down), with the last reason."""
+
+    threshold: int = 3
+    failures: int = 0
+    last_error: str | None = None
+
+    def failed(self, error: str) -> None:
+        self.failures += 1
+        self.last_error = error
+
+    def worked(self) -> None:
+        self.failures = 0
+        self.last_error = None
+
+    @property
+    def degraded(self) -> bool:
+        return self.failures >= self.threshold
+
+
+@dataclass(slots=True)
+class Sender:
+    """This process as one sender among several on one outbox: the `worker` its claims
+    record and their lease, whether it is the elected `planner` (and applies version
+    `fencing`, which only several instances need), and what it carries from pass to pass:
+    outcomes still to be recorded and the transport's recent failures."""
+
+    worker: Worker | None = None
+    lease_seconds: float = 300.0
+    planner: bool = True
+    fencing: bool = False
+    records: PendingRecords = field(default_factory=PendingRecords)
+    health: TransportHealth = field(default_factory=TransportHealth)
+
+
+_last_inputs: list[tuple[Registry, Profile, Schedule, Inputs]] = []
+
+
+def plan_inputs(registry: Registry, profile: Profile, schedule: Schedule) -> Inputs:
+    """The registry's revision and a digest of everything the plan is made from. The digest
+    walks the whole registry, so it is kept for as long as the same objects come back (the
+    live reloader hands out the same ones until a file changes)."""
+    for reg, prof, sched, inputs in _last_inputs:
+        if reg is registry and prof is profile and sched == schedule:
+            return inputs
+    text = repr((registry, profile, schedule.send_time, str(schedule.zone)))
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    inputs = Inputs(registry.revision, digest)
+    _last_inputs[:] = [(registry, profile, schedule, inputs)]
+    return inputs
+
+
 def send_due(
     *,
     outbox: Outbox,
@@ -98,35 +207,64 @@ def send_due(
     clock: Clock,
     should_stop: Callable[[], bool] = lambda: False,
     on_progress: Callable[[], None] = lambda: None,
+    sender: Sender | None = None,
 ) -> PassReport:
     """Plan, bring the outbox up to date, mark late rows, then send each due row in send-time
-    order. Stops claiming as soon as `should_stop()` says so; the send in flight finishes."""
+    order. Stops claiming as soon as `should_stop()` says so; the send in flight finishes.
+
+    With several instances on one database (`sender`), only the planner plans and marks late
+    rows; every instance sends, each claim recording its worker and a lease. Outcomes not yet
+    recorded are written first; while they cannot be, nothing more is claimed."""
+    sender = sender if sender is not None else Sender()
+    worker, planner, records = sender.worker, sender.planner, sender.records
+    records.flush()
     now = clock()
     today = schedule.date_at(now)
     planned = plan_ahead(
         registry, profile, zone=schedule.zone, send_time=schedule.send_time, today=today
     )
     dry_run = transport.records == Status.DRY_RUN.value
-    synced = outbox.sync(planned, today, now, dry_run=dry_run)
-    late = outbox.mark_late(today, now)
+    synced, late, skew = SyncResult(), 0, None
+    if planner and sender.fencing:
+        # version fencing (several instances): one whose registry is older than the plan's
+        # sends only. One process alone plans from whatever it has, an older file included.
+        own = plan_inputs(registry, profile, schedule)
+        fence = outbox.fence(own, worker, now)
+        skew = fence.skew(own)
+        planner = fence.allowed
+        if skew:
+            log.warning("%s", skew)
+    if planner:
+        synced = outbox.sync(planned, today, now, dry_run=dry_run)
+        late = outbox.mark_late(today, now)
     if late:
         log.warning("%d draft(s) skipped: their date passed before they could be sent", late)
     by_key = {send.key: send for send in planned}
     outcomes: Counter[Outcome] = Counter()
-    stopped = False
-    for row in outbox.due(now):
-        if should_stop():
-            stopped = True
+    while not (stopped := should_stop()):
+        batch = _claim(outbox, clock, worker, sender.lease_seconds)
+        if batch is None:
+            continue  # another process took the row first; look again
+        if not batch:
             break
-        send = by_key.get(row.key)
-        if send is None:  # cannot happen after sync (it cancels unplanned rows); be explicit
-            log.warning("due row %s is not in the plan; leaving it", row.key)
-            continue
-        claimed = outbox.claim(row.id, clock())
-        if claimed is None:
-            continue  # another process took it, or it stopped being due
-        outcomes[deliver(claimed, send, profile, routing, renderer, transport, outbox, clock)] += 1
-        on_progress()
+        for row in batch:
+            send = by_key.get(row.key)
+            if should_stop() or send is None:
+                if send is None:
+                    # planned by an instance whose registry or profile differs from this
+                    # one's (a rolling deploy): it cannot render it here; give it back
+                    log.warning("due row %s is not in this instance's plan; leaving it", row.key)
+                outbox.release(row, clock())
+                continue
+            outcome = deliver(
+                row, send, profile, routing, renderer, transport, outbox, clock, sender
+            )
+            outcomes[outcome] += 1
+            on_progress()
+            if records.waiting:
+                records.flush()  # raises while the outbox cannot be written: claim no more
+        if any(by_key.get(row.key) is None for row in batch):
+            break  # the rest is for an instance with the matching plan
     return PassReport(
         planned=len(planned),
         synced=synced,
@@ -135,8 +273,25 @@ def send_due(
         retried=outcomes[Outcome.RETRIED],
         failed=outcomes[Outcome.FAILED],
         dry_run=outcomes[Outcome.DRY_RUN],
+        uncertain=outcomes[Outcome.UNCERTAIN],
+        planner=planner,
+        skew=skew,
         stopped=stopped,
     )
+
+
+def _claim(
+    outbox: Outbox, clock: Clock, worker: Worker | None, lease_seconds: float
+) -> list[Row] | None:
+    """The next due row(s), claimed; [] when none is due; None when another process claimed
+    the one this looked at (look again)."""
+    if worker is not None:
+        return outbox.claim_next(clock(), worker=worker, lease_seconds=lease_seconds)
+    due = outbox.due(clock(), limit=1)
+    if not due:
+        return []
+    claimed = outbox.claim(due[0].id, clock())
+    return [claimed] if claimed else None
 
 
 def deliver(
@@ -148,8 +303,12 @@ def deliver(
     transport: Transport,
     outbox: Outbox,
     clock: Clock,
+    sender: Sender | None = None,
 ) -> Outcome:
-    """Render, build and hand over one claimed row; record the outcome and return it."""
+    """Render, build and hand over one claimed row; record the outcome and return it. A
+    record that cannot be written waits in `records` (the row stays this worker's)."""
+    sender = sender if sender is not None else Sender()
+    records, health = sender.records, sender.health
     recipients = routing.recipients_for(send.occurrence.observance, profile)
     try:
         if not recipients:
@@ -161,28 +320,55 @@ def deliver(
         # A template or registry problem of this draft alone: the same input fails the same
         # way every time, so it is failed (and reported), and the other rows still go out.
         log.exception("draft %s could not be prepared", row.key)
-        outbox.mark_failed(row, clock(), f"could not prepare the draft: {exc}")
+        error = f"could not prepare the draft: {exc}"
+        records.record(row, lambda: outbox.mark_failed(row, clock(), error))
         return Outcome.FAILED
     try:
         refused = transport.send(message, routing.sender, recipients)
-    except DeliveryError as exc:
-        if exc.permanent:
-            log.error("draft %s refused for good: %s", row.key, exc)
-            outbox.mark_failed(row, clock(), str(exc))
-            return Outcome.FAILED
-        at = outbox.mark_retry(row, clock(), str(exc))
-        log.warning("draft %s deferred (%s); next attempt at %s", row.key, exc, at.isoformat())
-        return Outcome.RETRIED
     except Exception as exc:
-        # an unexpected transport bug: keep the row alive rather than lose it
-        log.exception("draft %s: unexpected error from %r", row.key, transport)
-        outbox.mark_retry(row, clock(), f"{type(exc).__name__}: {exc}")
-        return Outcome.RETRIED
+        return _failed(exc, row, transport, outbox, clock, sender)
+    health.worked()
     if transport.records == Status.DRY_RUN.value:
-        outbox.mark_dry_run(row, clock())
+        records.record(row, lambda: outbox.mark_dry_run(row, clock()))
         return Outcome.DRY_RUN
-    outbox.mark_sent(row, clock(), refused)
+    # Accepted: from here on the row must be recorded as sent, never sent again. If the outbox
+    # cannot be written (disk full), the outcome waits in `records` and is retried as a write.
+    records.record(row, lambda: outbox.mark_sent(row, clock(), refused))
     if refused:
         log.warning("draft %s sent, but some recipients were refused: %s", row.key, refused)
     log.info("draft %s sent via %s as %s", row.key, transport.name, row.message_id)
     return Outcome.SENT
+
+
+def _failed(
+    exc: Exception, row: Row, transport: Transport, outbox: Outbox, clock: Clock, sender: Sender
+) -> Outcome:
+    """Record a send that did not go through, as the error says: uncertain, failed or retry."""
+    records = sender.records
+    if not isinstance(exc, DeliveryError):
+        # an unexpected transport bug: keep the row alive rather than lose it
+        log.error("draft %s: unexpected error from %r", row.key, transport, exc_info=exc)
+        reason = f"{type(exc).__name__}: {exc}"
+        sender.health.failed(reason)
+        records.record(row, lambda: _retry(outbox, row, clock(), reason))
+        return Outcome.RETRIED
+    reason = str(exc)
+    sender.health.failed(reason)
+    if exc.ambiguous:
+        # the server had the whole message and did not say what it did with it
+        left: list[Status] = []
+        records.record(row, lambda: left.append(outbox.mark_ambiguous(row, clock(), reason)))
+        log.warning("draft %s: no reply after DATA (%s)", row.key, exc)
+        return Outcome.UNCERTAIN if left == [Status.UNCERTAIN] else Outcome.RETRIED
+    if exc.permanent:
+        log.error("draft %s refused for good: %s", row.key, exc)
+        records.record(row, lambda: outbox.mark_failed(row, clock(), reason))
+        return Outcome.FAILED
+    log.warning("draft %s deferred (%s)", row.key, exc)
+    records.record(row, lambda: _retry(outbox, row, clock(), reason))
+    return Outcome.RETRIED
+
+
+def _retry(outbox: Outbox, row: Row, now: dt.datetime, error: str) -> None:
+    at = outbox.mark_retry(row, now, error)
+    log.info("draft %s: next attempt at %s", row.key, at.isoformat())

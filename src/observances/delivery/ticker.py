@@ -19,7 +19,9 @@ import datetime as dt
 import fcntl
 import logging
 import os
+import secrets
 import signal
+import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,9 +30,16 @@ from types import FrameType
 from typing import Any
 
 from observances.delivery.mail import Transport
-from observances.delivery.outbox import Outbox
+from observances.delivery.outbox import Outbox, Worker
 from observances.delivery.planner import Schedule
-from observances.delivery.sending import Clock, MailRouting, PassReport, Renderer, send_due
+from observances.delivery.sending import (
+    Clock,
+    MailRouting,
+    PassReport,
+    Renderer,
+    Sender,
+    send_due,
+)
 from observances.errors import ObservancesError
 from observances.profile import Profile
 from observances.registry.models import Registry
@@ -50,8 +59,36 @@ class Timing:
     send_timeout: float
 
 
+@dataclass(frozen=True, slots=True)
+class PartHealth:
+    """One part of the service as /healthz shows it: `ok` False fails the check (503), while
+    `degraded` says the part works below par (and why) without failing it."""
+
+    name: str
+    ok: bool
+    degraded: bool = False
+    detail: str = ""
+
+
+def new_worker() -> Worker:
+    """This process as a worker: host and PID for people, a random part so that a PID the
+    system reuses never inherits a dead process's claims."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        release = version("observances")
+    except PackageNotFoundError:  # run from a source tree without installing
+        release = "unknown"
+    host = socket.gethostname()[:200]
+    return Worker(f"{host[:40]}:{os.getpid()}:{secrets.token_hex(4)}", host, os.getpid(), release)
+
+
 class AlreadyRunningError(ObservancesError):
     """Another process holds the instance lock of this data directory. Exit 1."""
+
+
+class DataDirError(ObservancesError):
+    """The data directory is missing and cannot be made, or is not writable. Exit 1."""
 
 
 class InstanceLock:
@@ -63,8 +100,15 @@ class InstanceLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise DataDirError(
+                f"cannot use the data directory {self.path.parent}: {exc.strerror or exc} "
+                f"({exc.filename}); create it and make it writable by this user, or set "
+                "OBSERVANCES_DATA_DIR to a directory that is"
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -122,6 +166,13 @@ class Service:
         self.last_tick_at: dt.datetime | None = None
         self.last_report: PassReport | None = None
         self.last_error: str | None = None
+        self.worker = new_worker()
+        self.sender = Sender(self.worker, fencing=not self._single_process)
+        self.records = self.sender.records
+        self.transport_health = self.sender.health
+        self.planner = self.outbox.planner_lock()
+        self.state_error: str | None = None
+        """Why the outbox could not be written at the last try (heartbeat or outcome)."""
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -168,14 +219,21 @@ class Service:
         if self.lock is not None:
             self.lock.acquire()
         try:
-            self.outbox.create()
-            self._recover()
+            with self.outbox.explained():
+                self.outbox.create()
+                self.outbox.register(self.worker, self.clock())
+                self._recover()
         except BaseException:
             if self.lock is not None:
                 self.lock.release()
             raise
 
     def _close(self) -> None:
+        self.planner.release()
+        try:
+            self.outbox.unregister(self.worker)
+        except Exception:  # a database that is down: the heartbeat goes stale instead
+            log.warning("could not remove worker %s from the outbox", self.worker.id)
         self.outbox.close()
         if self.lock is not None:
             self.lock.release()
@@ -211,14 +269,28 @@ class Service:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
 
+    @property
+    def lease_seconds(self) -> float:
+        """How long a claim holds without a heartbeat renewing it: long enough for a send
+        that waits out the SMTP timeout twice, and several heartbeats."""
+        return float(max(2 * self.timing.send_timeout + self.beat_seconds, 6 * self.beat_seconds))
+
     def _recover(self) -> None:
-        now = self.clock()
-        # Holding the lock, every row in `sending` belongs to a process that died mid-send.
-        # Without it (a test-only mode), only a claim older than any send could take is stale.
-        stale = dt.timedelta(seconds=4 * self.timing.send_timeout + 60)
-        before = now + dt.timedelta(seconds=1) if self.lock is not None else now - stale
-        for row in self.outbox.recover_stuck(now, before):
+        """Put back the claims of workers that died mid-send. Under the file lock (SQLite's
+        one process), every claim not this worker's; without it, those whose lease expired and
+        whose worker's heartbeat is stale. Never by comparing claim times with this host's
+        clock, which may have been stepped back since."""
+        holder = self.worker.id if self.lock is not None and self._single_process else None
+        rows = self.outbox.recover(
+            self.clock(), lock_holder=holder, stale_after_seconds=self.stale_after
+        )
+        for row in rows:
             log.warning("draft %s was interrupted mid-send; it will be sent again", row.key)
+
+    @property
+    def _single_process(self) -> bool:
+        """The file lock stands for the whole outbox only when the outbox is a file beside it."""
+        return self.outbox.engine.dialect.name == "sqlite"
 
     # --- the jobs ----------------------------------------------------------------------------
 
@@ -237,9 +309,13 @@ class Service:
             report = self._pass()
         except Exception as exc:
             self.last_error = f"{type(exc).__name__}: {exc}"
+            if self.records.waiting:
+                self.state_error = self.records.error
             log.exception("tick failed; trying again in %ss", self.timing.tick_seconds)
             return None
         self.last_error = None
+        if not self.records.waiting:
+            self.state_error = None
         self.last_report = report
         self.last_tick_at = self.clock()
         self._progress()
@@ -247,6 +323,11 @@ class Service:
 
     def _pass(self) -> PassReport:
         registry, profile = self.provider()
+        planner = self.planner.held()
+        if planner and not self._single_process:
+            self._recover()  # the elected planner takes back dead workers' claims
+        self.sender.planner = planner
+        self.sender.lease_seconds = self.lease_seconds
         return send_due(
             outbox=self.outbox,
             registry=registry,
@@ -258,10 +339,21 @@ class Service:
             clock=self.clock,
             should_stop=self._stopping.is_set,
             on_progress=self._progress,
+            sender=self.sender,
         )
 
     def beat(self) -> None:
+        """The scheduler thread is alive; so is this worker, in the outbox (which renews its
+        claims' leases). A failed write degrades health but never stops the heartbeat job."""
         self._last_beat = self.monotonic()
+        try:
+            self.outbox.beat(self.worker, self.clock(), self.lease_seconds)
+        except Exception as exc:
+            self.state_error = f"{type(exc).__name__}: {exc}"
+            log.error("heartbeat not recorded in the outbox: %s", self.state_error)
+            return
+        if not self.records.waiting:
+            self.state_error = None
 
     def _progress(self) -> None:
         self._last_progress = self.monotonic()
@@ -287,6 +379,38 @@ class Service:
     def healthy(self) -> bool:
         return self._scheduler is not None and self.heartbeat_age() < self.stale_after
 
+    def state_health(self) -> PartHealth:
+        """Degraded while the outbox cannot be written (a full disk, a read-only file): sends
+        the server accepted wait in memory to be recorded, and nothing more is claimed."""
+        waiting = len(self.records.waiting)
+        error = self.records.error if waiting else self.state_error
+        if error is None:
+            return PartHealth("outbox", True)
+        detail = f"the outbox cannot be written: {error}"
+        if waiting:
+            detail += f"; {waiting} accepted send(s) wait to be recorded (not to be sent again)"
+        return PartHealth("outbox", True, degraded=True, detail=detail)
+
+    def inputs_health(self) -> PartHealth:
+        """Degraded while this instance's registry or profile differ from the plan's (a
+        rolling deploy half done, a host left behind): it says which is older."""
+        skew = self.last_report.skew if self.last_report else None
+        if skew is None:
+            return PartHealth("plan", True)
+        return PartHealth("plan", True, degraded=True, detail=skew)
+
+    def transport_health_check(self) -> PartHealth:
+        """Degraded after several deliveries failed in a row, with the last reason."""
+        health = self.transport_health
+        if not health.degraded:
+            return PartHealth("transport", True, detail=repr(self.transport))
+        return PartHealth(
+            "transport",
+            True,
+            degraded=True,
+            detail=f"{health.failures} deliveries in a row failed: {health.last_error}",
+        )
+
     def status_report(self) -> dict[str, object]:
         """The service and its outbox as JSON for /status and `status`; no secrets."""
         try:
@@ -300,6 +424,8 @@ class Service:
             "last_tick_at": self.last_tick_at.isoformat() if self.last_tick_at else None,
             "last_tick": self.last_report.as_json() if self.last_report else None,
             "last_error": self.last_error,
+            "worker": self.worker.id,
+            "planner": self.planner.holding,
             "transport": repr(self.transport),
             "outbox": outbox,
         }

@@ -47,7 +47,8 @@ class HealthCheck:
     ok: bool
     detail: str = ""
     degraded: bool = False
-    """Working on a fallback (the last good templates): /healthz says degraded, not down."""
+    """Working below par (the last good templates, a full disk, a failing transport): /healthz
+    says degraded, not down (no 503)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,7 +318,11 @@ def health(live: Live[Loaded], checks: Sequence[Callable[[], HealthCheck]]) -> d
         "observances": len(loaded.registry.observances),
         "loaded_at": loaded.loaded_at.isoformat(timespec="seconds"),
         "problems": [p.as_json() for p in live.problems],
-        "checks": [{"name": r.name, "ok": r.ok, "detail": r.detail} for r in results],
+        "checks": [
+            {"name": r.name, "ok": r.ok, "detail": r.detail}
+            | ({"degraded": True} if r.degraded else {})
+            for r in results
+        ],
     }
 
 
