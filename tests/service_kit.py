@@ -40,6 +40,7 @@ class PlainDraft:
     html: str
     placeholders: tuple[str, ...]
     dates: str
+    language: str = "en"
 
 
 REGISTRY_YAML = """\

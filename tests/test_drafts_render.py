@@ -127,7 +127,7 @@ def test_a_notice_survives_a_template_that_leaves_it_out(tmp_path: Path) -> None
     assert len(draft.placeholders) == 1
 
 
-def test_spanish_name_is_asked_for_never_invented() -> None:
+def test_a_missing_spanish_name_never_reaches_the_subject_and_the_body_says_why() -> None:
     rwanda = "International Day of Reflection on the 1994 Genocide against the Tutsi in Rwanda"
     draft = render(
         first("rwanda-genocide-reflection", 2027),
@@ -136,8 +136,13 @@ def test_spanish_name_is_asked_for_never_invented() -> None:
         language="es",
         today=TODAY,
     )
-    wanted = f"[[TODO: nombre oficial en español de «{rwanda}»]]"
-    assert wanted in draft.subject
+    assert draft.subject == f"AIPR conmemora {rwanda}, 7 de abril de 2027"
+    assert "TODO" not in draft.subject
+    wanted = (
+        f"[[TODO: ninguna fuente da el nombre oficial en español de «{rwanda}»: "
+        "se usa el nombre en inglés]]"
+    )
+    assert wanted in draft.markdown
     assert wanted in draft.placeholders
     assert "7 de abril de 2027" in draft.markdown
     assert "24.º" in draft.markdown
@@ -188,7 +193,10 @@ def test_html_escapes_registry_text() -> None:
     assert "<script" not in draft.html  # ... and the HTML shows it as text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in draft.html
     assert "<img" not in draft.html
-    assert "<mark>[[TODO:" in draft.html
+    assert '<span style="background-color:#fff176;color:#000000;">[[TODO:' in draft.html
+    assert "<mark" not in draft.html
+    # the title of the whole document is escaped too
+    assert "<script" not in draft.html_document
 
 
 def test_plain_text() -> None:

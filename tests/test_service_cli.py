@@ -66,17 +66,20 @@ def test_send_due_then_status_and_plan_show_the_outbox_without_secrets(
     )
     code, out, err = run(capsys, "send-due")
     assert code == 0
-    assert out.strip() == "sent 4, deferred 0, failed 0, dry run 0, skipped late 0"
-    assert len(list((env / "data" / "maildir" / "new").iterdir())) == 4
+    # 21 and 7 days before 12 September are both due: the 7-day draft goes, not a burst
+    assert out.strip() == "sent 3, deferred 0, failed 0, dry run 0, skipped late 0, superseded 1"
+    assert len(list((env / "data" / "maildir" / "new").iterdir())) == 3
     code, out, err = run(capsys, "status", "--json")
     report = json.loads(out)
-    assert report["counts"]["sent"] == 4
+    assert report["counts"]["sent"] == 3
+    assert report["counts"]["superseded"] == 1
     assert report["next_send"]["id"] == "democracy-day"
     code, text, _ = run(capsys, "status")
-    assert "sent: 4" in text
+    assert "sent: 3" in text
+    assert "superseded: 1" in text
     assert "hunter2" not in out + text + err
     code, out, _ = run(capsys, "plan", "--json")
-    assert {r["status"] for r in json.loads(out)} == {"sent", "pending"}
+    assert {r["status"] for r in json.loads(out)} == {"sent", "pending", "superseded"}
 
 
 def test_send_due_dry_run_logs_and_marks_without_writing_mail(
@@ -84,7 +87,7 @@ def test_send_due_dry_run_logs_and_marks_without_writing_mail(
 ) -> None:
     code, out, _ = run(capsys, "send-due", "--dry-run")
     assert code == 0
-    assert "dry run 4" in out
+    assert "dry run 3" in out
     assert not (env / "data" / "maildir").exists()
 
 

@@ -260,7 +260,8 @@ def test_lead_time_and_date_edits_add_rows_cancel_open_ones_and_keep_sent_ones(
     assert world.status(SSC, "2027-09-12", 1) == Status.CANCELLED
     assert world.status("peace-day", "2027-09-21", 21) == Status.SENT  # sent stays sent
     assert world.status("peace-day", "2027-09-22", 14) == Status.PENDING  # a new row
-    assert world.status(SSC, "2027-09-12", 14) == Status.SENT  # new, and due: caught up
+    # new and due, but the nearer 7-day draft already went out: never a step back
+    assert world.status(SSC, "2027-09-12", 14) == Status.SUPERSEDED
     assert not sent_before & set(recorder.keys[len(sent_before) :])  # nothing sent twice
 
 

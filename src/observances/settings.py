@@ -105,6 +105,9 @@ class Settings(BaseSettings):
     )
     smtp_timeout: float = Field(30.0, description="Seconds to wait for the SMTP server.")
     mail_from: str = Field("observances@localhost", description="From address of the drafts.")
+    mail_from_name: str = Field(
+        "Observances drafts", description="Display name on From, shown by mail clients."
+    )
     mail_to: Annotated[tuple[str, ...], NoDecode] = Field(
         ("comms@localhost",), description="Recipients, comma-separated."
     )

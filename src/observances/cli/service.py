@@ -220,6 +220,7 @@ def send_due(
     click.echo(
         f"sent {report.sent}, deferred {report.retried}, failed {report.failed}, "
         f"dry run {report.dry_run}, skipped late {report.late}"
+        + (f", superseded {report.superseded}" if report.superseded else "")
     )
 
 

@@ -269,6 +269,14 @@ class Outbox:
     def mark_failed(self, row: Row, now: dt.datetime, error: str) -> None:
         self._finish(row, now, status=Status.FAILED, last_error=error)
 
+    def mark_superseded(self, row: Row, now: dt.datetime, reason: str) -> bool:
+        """An open row that will never go out because a nearer lead time of the same
+        occurrence goes (or went) instead; `reason` says which. False if it stopped being open."""
+        with self.engine.begin() as conn:
+            return bool(
+                self._set(conn, row.id, OPEN, now, status=Status.SUPERSEDED, last_error=reason)
+            )
+
     def mark_dry_run(self, row: Row, now: dt.datetime) -> None:
         self._finish(row, now, status=Status.DRY_RUN, last_error=None)
 

@@ -30,6 +30,11 @@ class SendKey:
     def __str__(self) -> str:
         return f"{self.observance_id}/{self.occurrence_date.isoformat()}/{self.lead_days}"
 
+    @property
+    def occurrence(self) -> tuple[str, dt.date]:
+        """The occurrence this send belongs to: every lead time of one day shares it."""
+        return (self.observance_id, self.occurrence_date)
+
 
 @dataclass(frozen=True, slots=True)
 class PlannedSend:
@@ -110,3 +115,20 @@ def plan_ahead(
 def sort_sends(sends: Iterable[PlannedSend]) -> list[PlannedSend]:
     """By send time, then key, so that output and sending order are deterministic."""
     return sorted(sends, key=lambda send: (send.send_at, send.key))
+
+
+def superseded(due: Iterable[SendKey], done: Iterable[SendKey] = ()) -> dict[SendKey, SendKey]:
+    """The due sends that must not go out, each with the send that replaces it.
+
+    When several lead times of one occurrence are due at once (a first start, downtime), only
+    the one nearest to the day goes out: a reader wants one mail saying "in 5 days", not three
+    arriving together. A due send is also replaced when a nearer send of its occurrence was
+    already made (`done`): a 21-day draft retried for a week must not follow the 7-day one.
+    """
+    due = list(due)
+    nearest: dict[tuple[str, dt.date], SendKey] = {}
+    for key in (*due, *done):
+        best = nearest.get(key.occurrence)
+        if best is None or key.lead_days < best.lead_days:
+            nearest[key.occurrence] = key
+    return {key: nearest[key.occurrence] for key in due if nearest[key.occurrence] != key}

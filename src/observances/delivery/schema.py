@@ -38,6 +38,7 @@ class Status(StrEnum):
     SKIPPED_LATE = "skipped_late"  # its date passed before it could go out; reported
     CANCELLED = "cancelled"  # no longer planned: the registry or the lead times changed
     DRY_RUN = "dry_run"  # logged instead of sent; sent for real once dry_run is off
+    SUPERSEDED = "superseded"  # due together with a nearer lead time of its day, which went out
 
 
 OPEN = (Status.PENDING, Status.RETRY)

@@ -23,7 +23,7 @@ from observances.delivery.mail import (
     recipients_for,
 )
 from observances.delivery.outbox import Outbox, Row, Status, SyncResult
-from observances.delivery.planner import PlannedSend, plan_ahead
+from observances.delivery.planner import PlannedSend, SendKey, plan_ahead, superseded
 from observances.occurrences import Occurrence
 from observances.profile import Profile
 from observances.registry.models import Registry
@@ -46,6 +46,7 @@ class PassReport:
     retried: int = 0
     failed: int = 0
     dry_run: int = 0
+    superseded: int = 0
     stopped: bool = False
 
     def as_json(self) -> dict[str, object]:
@@ -89,6 +90,8 @@ def send_due(
     if report.late:
         log.warning("%d draft(s) skipped: their date passed before they could be sent", report.late)
     by_key = {send.key: send for send in planned}
+    due = outbox.due(now)
+    report.superseded = _supersede(outbox, due, today, clock)
     for row in outbox.due(now):
         if should_stop():
             report.stopped = True
@@ -104,6 +107,39 @@ def send_due(
         setattr(report, outcome, getattr(report, outcome) + 1)
         on_progress()
     return report
+
+
+def _supersede(outbox: Outbox, due: list[Row], today: dt.date, clock: Clock) -> int:
+    """Mark superseded the due rows that a nearer lead time of their occurrence replaces: of
+    several due at once, only the nearest to the day goes out. Returns how many."""
+    done = [
+        row.key
+        for row in outbox.rows(since=today)
+        if row.status in (Status.SENT, Status.SENDING, Status.DRY_RUN)
+    ]
+    replaced = superseded((row.key for row in due), done)
+    count = 0
+    for row in due:
+        nearer = replaced.get(row.key)
+        if nearer is not None:
+            reason = f"superseded by the {nearer.lead_days}-day draft of the same day"
+            count += outbox.mark_superseded(row, clock(), reason)
+            log.info("draft %s %s", row.key, reason)
+    return count
+
+
+def _thread(outbox: Outbox, key: SendKey) -> str | None:
+    """The Message-ID of the first mail sent for the occurrence of `key` (the one later mails
+    answer), or None when none was sent yet."""
+    sent = [
+        row
+        for row in outbox.rows(since=key.occurrence_date)
+        if row.key.occurrence == key.occurrence
+        and row.status == Status.SENT
+        and row.sent_at is not None
+    ]
+    first = min(sent, key=lambda row: (row.sent_at, -row.key.lead_days), default=None)
+    return first.message_id if first else None
 
 
 def deliver(
@@ -130,8 +166,17 @@ def deliver(
         if not recipients:
             raise ValueError("no recipients: set OBSERVANCES_MAIL_TO")
         content = renderer(send.occurrence, row.key.lead_days)
-        envelope = Envelope(row.key, row.message_id, settings.mail_from, recipients)
-        message = build_message(content, envelope, clock())
+        envelope = Envelope(
+            row.key,
+            row.message_id,
+            settings.mail_from,
+            recipients,
+            thread=_thread(outbox, row.key),
+            sender_name=settings.mail_from_name,
+        )
+        now = clock()
+        days_ahead = (send.occurrence.start - now.astimezone(settings.zone).date()).days
+        message = build_message(content, envelope, now, days_ahead=days_ahead)
     except Exception as exc:
         # A template or registry problem of this draft alone: the same input fails the same
         # way every time, so it is failed (and reported), and the other rows still go out.

@@ -23,6 +23,9 @@ def build_context(
     notices = []
     if not obs.verified:
         notices.append(todo(words.check_facts(obs.reason)))
+    if obs.name_for(language, occurrence.year) is None:
+        # the English name stands in, in the subject too; the reader is told why
+        notices.append(todo(words.name_not_in_language(obs.name_in(occurrence.year))))
     if obs.first_year_basis == "inferred" and occurrence.edition:
         # the ordinal in the draft depends on a first year no source states
         notices.append(todo(words.confirm_first_year(obs.first_year)))
@@ -47,13 +50,18 @@ def build_context(
 
 def _observance(obs: Observance, year: int, words: Wording) -> dict[str, Any]:
     name_en = obs.name_in(year)
-    name = obs.name_for(words.language, year) or todo(words.missing_name(name_en))
+    # no name in this language: the English one, never a placeholder (it would reach the
+    # subject); build_context adds a visible notice saying so
+    name = obs.name_for(words.language, year) or name_en
+    # the short name is English; another language uses its full name
+    short = obs.short_name if words.language == "en" and name == obs.name else None
     return {
         "id": obs.id,
         "name": name,
         "the_name": words.the_name(name),
         "name_en": name_en,
-        "short_name": obs.short_name,
+        "short_name": short or name,
+        "the_short_name": words.the_name(short or name),
         "kind": obs.kind.value,
         "noun": words.noun(obs.kind).word,
         "the_noun": words.the_noun(obs.kind),

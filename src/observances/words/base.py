@@ -173,6 +173,32 @@ class Wording(ABC):
     def moved(self, year: int, moved_to: dt.date, instead: dt.date, citation: Citation) -> str:
         """A one-off move in one year."""
 
+    # --- emails -------------------------------------------------------------------------------
+
+    @abstractmethod
+    def distance(self, days: int) -> str:
+        """How far the day is when a mail leaves: "today", "tomorrow", "in 11 days"."""
+
+    @abstractmethod
+    def draft_label(self, days: int) -> str:
+        """The tag before a draft's subject: "Draft, in 11 days"."""
+
+    @abstractmethod
+    def correction_label(self) -> str:
+        """The tag before a correction's subject: "Correction"."""
+
+    @abstractmethod
+    def withdrawn_label(self) -> str:
+        """The tag before the notice that an occurrence is no longer marked."""
+
+    @abstractmethod
+    def fill_in(self) -> str:
+        """The heading of the list of placeholders on top of an email."""
+
+    @abstractmethod
+    def name_not_in_language(self, name_en: str) -> str:
+        """The visible note when no source gives the name in this language."""
+
     # --- what a draft asks a person to do -------------------------------------------------------
 
     @abstractmethod

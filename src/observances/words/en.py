@@ -102,7 +102,10 @@ class English(Wording):
     def the_name(self, name: str) -> str:
         if PLACEHOLDER.fullmatch(name):
             return name
-        return f"the {name}" if name.startswith(("International ", "United Nations ")) else name
+        # a short name that starts with the noun ("Day for South-South Cooperation") reads
+        # like the full name and takes the article too
+        starts = ("International ", "United Nations ", "Day ", "Week ", "Year ", "Decade ")
+        return f"the {name}" if name.startswith(starts) else name
 
     # --- rules and sources --------------------------------------------------------------------
 
@@ -222,6 +225,32 @@ class English(Wording):
     def moved(self, year: int, moved_to: dt.date, instead: dt.date, citation: Citation) -> str:
         to, day = self.month_day(moved_to), self.month_day(instead)
         return f"In {year} it was held on {to} instead of {day} ({self.source(citation)})."
+
+    # --- emails -------------------------------------------------------------------------------
+
+    def distance(self, days: int) -> str:
+        if days == 0:
+            return "today"
+        if days == 1:
+            return "tomorrow"
+        if days < 0:
+            return f"{-days} day{'s' * (days != -1)} ago"
+        return f"in {days} days"
+
+    def draft_label(self, days: int) -> str:
+        return f"Draft, {self.distance(days)}"
+
+    def correction_label(self) -> str:
+        return "Correction"
+
+    def withdrawn_label(self) -> str:
+        return "No longer marked"
+
+    def fill_in(self) -> str:
+        return "Fill in before publishing:"
+
+    def name_not_in_language(self, name_en: str) -> str:
+        return f"no English name is on record for \u201c{name_en}\u201d"
 
     # --- requests -----------------------------------------------------------------------------
 

@@ -227,6 +227,33 @@ class Spanish(Wording):
             "de edición"
         )
 
+    def distance(self, days: int) -> str:
+        if days == 0:
+            return "hoy"
+        if days == 1:
+            return "mañana"
+        if days < 0:
+            return f"hace {-days} día{'s' * (days != -1)}"
+        return f"en {days} días"
+
+    def draft_label(self, days: int) -> str:
+        return f"Borrador, {self.distance(days)}"
+
+    def correction_label(self) -> str:
+        return "Corrección"
+
+    def withdrawn_label(self) -> str:
+        return "Ya no se conmemora"
+
+    def fill_in(self) -> str:
+        return "Completar antes de publicar:"
+
+    def name_not_in_language(self, name_en: str) -> str:
+        return (
+            f"ninguna fuente da el nombre oficial en español de «{name_en}»: "
+            "se usa el nombre en inglés"
+        )
+
     def missing_name(self, name_en: str) -> str:
         return f"nombre oficial en español de «{name_en}»"
 
