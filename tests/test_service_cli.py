@@ -9,6 +9,7 @@ import pytest
 from conftest import run_cli as run
 from service_kit import PROFILE_YAML, REGISTRY_YAML
 
+from observances.delivery.outbox import SCHEMA_VERSION
 from observances.delivery.ticker import InstanceLock
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +42,7 @@ def test_plan_lists_the_sends_to_come_in_the_configured_zone(
         "id": "south-south-cooperation",
         "occurrence_date": "2027-09-12",
         "lead_days": 21,
+        "language": "en",
         "send_at": "2027-08-22T09:00+02:00",
         "status": "not in outbox",
     }
@@ -102,3 +104,57 @@ def test_send_due_refuses_to_run_beside_a_running_service(
         lock.release()
     assert code == 1
     assert "observances.lock" in err
+
+
+def test_status_lists_the_problems_and_why(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    templates = env / "templates"
+    templates.mkdir()
+    (templates / "statement.md.j2").write_text("Subject: {{ nope }}\n\nBody\n", encoding="utf-8")
+    code, out, _ = run(capsys, "send-due", "--templates", str(templates))
+    assert (code, out.strip()) == (
+        0,
+        "sent 0, deferred 0, failed 3, dry run 0, skipped late 0, superseded 1",
+    )
+    code, out, _ = run(capsys, "status")
+    assert code == 0
+    assert out.splitlines()[0] == "pending: 5  failed: 3  superseded: 1"
+    assert out.splitlines()[1].startswith("next: democracy-day 2027-09-15 (7d) at 2027-09-08T09:00")
+    assert "Problems" in out
+    assert "south-south-cooperation  2027-09-12  7d    failed" in out
+    assert "could not prepare the draft" in out
+
+
+def test_an_outbox_of_a_newer_version_stops_each_command_with_exit_1(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    assert run(capsys, "send-due")[0] == 0
+    with sqlite3.connect(env / "data" / "outbox.sqlite3") as db:
+        db.execute("UPDATE outbox_schema SET version = version + 1")
+    db.close()
+    for command in ("status", "plan", "send-due"):
+        code, _, err = run(capsys, command)
+        assert code == 1, command
+        assert f"has schema version {SCHEMA_VERSION + 1}" in err
+        assert "OBSERVANCES_DATABASE_URL" in err
+
+
+def test_status_shows_a_refused_recipient_once_with_a_count(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json as json_module
+    import sqlite3
+
+    assert run(capsys, "send-due")[0] == 0
+    reply = json_module.dumps({"gone@example.org": [550, "5.1.1 no such user"]})
+    with sqlite3.connect(env / "data" / "outbox.sqlite3") as db:
+        db.execute("UPDATE outbox SET refused = ? WHERE status = 'sent'", (reply,))
+        db.execute("UPDATE outbox SET last_error = 'refused: gone' WHERE status = 'sent'")
+    db.close()
+    code, out, _ = run(capsys, "status")
+    assert code == 0
+    assert out.count("gone@example.org") == 1
+    lines = [line.split() for line in out.splitlines() if "gone@example.org" in line]
+    assert lines == [["gone@example.org", "3", "550", "5.1.1", "no", "such", "user"]]
+    assert "Problems" not in out  # nothing else went wrong

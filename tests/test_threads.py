@@ -4,7 +4,9 @@ the mails of one occurrence in one thread."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
@@ -15,11 +17,13 @@ from service_kit import REGISTRY_YAML, FakeClock, SmtpServer, profile, settings_
 from observances.delivery.mail import SmtpTransport
 from observances.delivery.outbox import Status
 from observances.delivery.planner import SendKey
-from observances.delivery.sending import PassReport, Renderer, outbox_for, send_due
+from observances.delivery.sending import PassReport, Renderer, send_due
 from observances.drafts.render import Draft, render
 from observances.drafts.templates import TemplateSet
 from observances.occurrences import Occurrence
+from observances.profile import Person, Program, ProgramText
 from observances.registry import loads
+from observances.wiring import mail_routing, outbox_for, schedule_for
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 # three days marked by the test profile: today, in 5 days and in 20 days from 12 September 2027
@@ -45,11 +49,12 @@ class Desk:
         self.clock = FakeClock(dt.datetime.fromisoformat(start).replace(tzinfo=dt.UTC))
         self.server = server
         self.templates = TemplateSet.load(TEMPLATES)
+        self.profile = profile((21, 7, 1))
 
     def renderer(self) -> Renderer:
-        def draft(occurrence: Occurrence, lead_days: int) -> Draft:
+        def draft(occurrence: Occurrence, lead_days: int, language: str | None = None) -> Draft:
             today = self.clock().date()
-            return render(occurrence, profile(), self.templates, today=today)
+            return render(occurrence, self.profile, self.templates, language=language, today=today)
 
         return draft
 
@@ -57,15 +62,16 @@ class Desk:
         return send_due(
             outbox=self.outbox,
             registry=REGISTRY,
-            profile=profile((21, 7, 1)),
-            settings=self.settings,
+            profile=self.profile,
+            schedule=schedule_for(self.settings),
+            routing=mail_routing(self.settings),
             renderer=self.renderer(),
             transport=SmtpTransport("127.0.0.1", self.server.port, security="none", timeout=5),
             clock=self.clock,
         )
 
-    def status(self, observance_id: str, day: str, lead: int) -> Status:
-        row = self.outbox.get(SendKey(observance_id, dt.date.fromisoformat(day), lead))
+    def status(self, observance_id: str, day: str, lead: int, language: str = "") -> Status:
+        row = self.outbox.get(SendKey(observance_id, dt.date.fromisoformat(day), lead, language))
         assert row is not None
         return row.status
 
@@ -103,7 +109,7 @@ def test_a_first_start_sends_one_mail_per_occurrence_with_the_real_distance(
     row = desk.outbox.get(SendKey(SSC, dt.date(2027, 9, 12), 21))
     assert row is not None
     assert row.last_error == ("superseded by the 1-day draft of the same day")
-    assert desk.outbox.counts()["superseded"] == 3
+    assert desk.outbox.counts()[Status.SUPERSEDED] == 3
     assert [r.message["From"] for r in server.accepted] == ["AIPR drafts <drafts@example.org>"] * 3
     # a second pass the same minute sends nothing more
     assert desk.run().sent == 0
@@ -153,3 +159,56 @@ def test_downtime_over_two_leads_sends_the_nearer_one_only(
     ]
     assert desk.status(PEACE, "2027-10-02", 7) == Status.SUPERSEDED
     assert mails[1]["In-Reply-To"] == mails[0]["Message-ID"]
+
+
+def test_a_spanish_program_receives_the_spanish_draft_once_in_its_own_thread(
+    tmp_path: Path, server: SmtpServer
+) -> None:
+    desk = Desk(tmp_path, server, "2027-09-12T10:00:00")
+    desk.settings = settings_for(
+        tmp_path,
+        mail_from_name="AIPR drafts",
+        mail_to_by_program={"latin-america": ("latam@example.org",)},
+    )
+    latam = Program(
+        id="latin-america",
+        name="Latin American Program",
+        lead=Person(title="Director of the Latin American Program"),
+        region="Latin America and the Caribbean",
+        language="es",
+        ids=(DEMOCRACY,),
+        translations={"es": ProgramText(name="Programa Latinoamericano (prueba)")},
+    )
+    desk.profile = dataclasses.replace(desk.profile, programs=(latam,))
+    desk.run()
+    spanish = [r for r in server.accepted if r.recipients == ["latam@example.org"]]
+    assert [subject(r.message) for r in spanish] == [
+        # no source gives the Spanish name of this test day: the English one, never a TODO
+        "[Borrador, en 5 días] AIPR conmemora International Day of Democracy, "
+        "17 de septiembre de 2027"
+    ]
+    body = spanish[0].message.get_body(("plain",))
+    assert body is not None
+    text = body.get_content()
+    assert "ninguna fuente da el nombre oficial en español" in text
+    assert "Programa Latinoamericano (prueba)" in text
+    # English words of the profile appear only inside requests to translate them
+    assert "Latin American Program" not in re.sub(r"\[\[TODO: [^\n]*?\]\]", "", text)
+    # the region has no Spanish text in the profile: asked for, in Spanish
+    assert "[[TODO: la región en español (perfil, translations.es)" in text
+    english = [r for r in server.accepted if "comms@example.org" in r.recipients]
+    assert "latam@example.org" not in {a for r in english for a in r.recipients}
+    assert len(english) == 3  # one per occurrence, as without the program
+    row = desk.outbox.get(SendKey(DEMOCRACY, dt.date(2027, 9, 17), 7, "es"))
+    assert row is not None
+    assert row.status == Status.SENT
+    assert spanish[0].message["Message-ID"] == row.message_id
+    # the 21-day Spanish draft was superseded on its own, and nothing goes twice
+    assert desk.status(DEMOCRACY, "2027-09-17", 21, "es") == Status.SUPERSEDED
+    desk.run()
+    assert len(server.accepted) == 4
+    desk.clock.set("2027-09-16T09:00:00")
+    desk.run()
+    latest = [r.message for r in server.accepted if r.recipients == ["latam@example.org"]]
+    assert subject(latest[-1]).startswith("[Borrador, mañana] ")
+    assert latest[-1]["In-Reply-To"] == latest[0]["Message-ID"]

@@ -29,8 +29,30 @@ class Person:
 
 
 @dataclass(frozen=True, slots=True)
+class ProgramText:
+    """A program's words in another language than the profile's; a missing one becomes a
+    placeholder in that language's draft, never the profile-language text."""
+
+    __pydantic_config__: ClassVar = STRICT
+    name: str | None = None
+    region: str | None = None
+    summary: str | None = None
+    lead_title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileText:
+    """The organization's words in another language than the profile's."""
+
+    __pydantic_config__: ClassVar = STRICT
+    about: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Program:
-    """A program of the organization; `tags` and `ids` say which observances its work meets."""
+    """A program of the organization; `tags` and `ids` say which observances its work meets.
+    `language` is the language its own recipients read (they get the draft in it);
+    `translations` give its name, region and summary in languages other than the profile's."""
 
     __pydantic_config__: ClassVar = STRICT
     id: str
@@ -41,6 +63,7 @@ class Program:
     summary: str | None = None
     tags: tuple[str, ...] = ()
     ids: tuple[str, ...] = ()
+    translations: dict[str, ProgramText] | None = None
 
     def relates_to(self, obs: Observance) -> bool:
         return obs.id in self.ids or bool(set(self.tags).intersection(obs.tags))
@@ -79,6 +102,8 @@ class Profile:
     about: str | None = None
     leader: Person | None = None
     lead_days: LeadTimes = LeadTimes()
+    translations: dict[str, ProfileText] | None = None
+    """`about` in languages other than `language`: {"es": {"about": "..."}}."""
 
     def marks_observance(self, obs: Observance) -> bool:
         if obs.id in self.marks.except_ids:
@@ -152,11 +177,15 @@ def _check(profile: Profile, registry: Registry) -> list[tuple[tuple[str | int, 
             )
 
     language(("language",), profile.language)
+    for code in profile.translations or {}:
+        language(("translations", code), code)
     ids(("marks", "ids"), profile.marks.ids)
     ids(("marks", "except_ids"), profile.marks.except_ids)
     tags(("marks", "tags"), profile.marks.tags)
     for i, program in enumerate(profile.programs):
         language(("programs", i, "language"), program.language)
+        for code in program.translations or {}:
+            language(("programs", i, "translations", code), code)
         ids(("programs", i, "ids"), program.ids)
         tags(("programs", i, "tags"), program.tags)
     tags(("lead_days", "by_tag"), tuple(profile.lead_days.by_tag or ()))

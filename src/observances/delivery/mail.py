@@ -23,7 +23,6 @@ from typing import Literal, Protocol
 from observances.delivery.planner import SendKey
 from observances.drafts.wordfile import to_docx
 from observances.errors import ObservancesError
-from observances.settings import Settings
 from observances.words import for_language
 
 log = logging.getLogger(__name__)
@@ -314,6 +313,7 @@ class MaildirTransport:
 
     def send(self, message: EmailMessage, sender: str, recipients: Sequence[str]) -> Refused:
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)  # Maildir makes one level only
             box = mailbox.Maildir(self.path, create=True)
             # Maildir files use the local line ending; the SMTP policy would write CRLF
             box.add(message.as_bytes(policy=message.policy.clone(linesep="\n")))
@@ -341,20 +341,3 @@ class DryRunTransport:
             parts,
         )
         return {}
-
-
-def transport_for(settings: Settings, *, dry_run: bool | None = None) -> Transport:
-    """Dry run if asked; SMTP when a host is set; otherwise the Maildir under data_dir."""
-    if settings.dry_run if dry_run is None else dry_run:
-        return DryRunTransport()
-    if settings.smtp_host:
-        password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
-        return SmtpTransport(
-            settings.smtp_host,
-            settings.effective_smtp_port,
-            security=settings.smtp_security,
-            username=settings.smtp_username,
-            password=password,
-            timeout=settings.smtp_timeout,
-        )
-    return MaildirTransport(settings.data_dir / "maildir")

@@ -14,14 +14,16 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, select, update
+from sqlalchemy import Engine, create_engine, event, func, inspect, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from observances.delivery.planner import PlannedSend, SendKey
 from observances.delivery.schema import (
     OPEN,
+    SCHEMA_VERSION,
     Row,
     Status,
     T,
@@ -29,9 +31,27 @@ from observances.delivery.schema import (
     metadata,
     outbox_table,
     retry_delay,
+    schema_table,
 )
+from observances.errors import ObservancesError
 
-__all__ = ["OPEN", "Outbox", "Row", "Status", "SyncResult", "message_id", "retry_delay"]
+__all__ = [
+    "OPEN",
+    "SCHEMA_VERSION",
+    "Outbox",
+    "OutboxReport",
+    "OutboxVersionError",
+    "Row",
+    "Status",
+    "SyncResult",
+    "message_id",
+    "retry_delay",
+]
+
+
+class OutboxVersionError(ObservancesError):
+    """The outbox was written by a newer observances, whose tables this code could misread.
+    Exit 1."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +60,30 @@ class SyncResult:
     cancelled: int = 0
     revived: int = 0
     rescheduled: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxReport:
+    """The outbox for humans, `status` and /status: counts, what went wrong and why, what is
+    next. Holds no secret: keys, times, statuses and the mail server's own words."""
+
+    counts: Mapping[Status, int]
+    """Rows by status, every status present (0 when none)."""
+    problems: tuple[Row, ...]
+    """Failed and late rows, and sent rows with refused recipients: newest first."""
+    retrying: tuple[Row, ...]
+    next_send: Row | None
+    oldest_due_age_seconds: float | None
+    """How long the oldest row that is due has waited: large means sending is stuck."""
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "counts": {status.value: count for status, count in self.counts.items()},
+            "problems": [row.as_json() for row in self.problems],
+            "retrying": [row.as_json() for row in self.retrying],
+            "next_send": self.next_send.as_json() if self.next_send else None,
+            "oldest_due_age_seconds": self.oldest_due_age_seconds,
+        }
 
 
 def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
@@ -74,12 +118,75 @@ class Outbox:
             _sqlite_pragmas(self.engine, busy_timeout_ms)
 
     def create(self) -> None:
+        """The tables, and for SQLite the directory of its file, unless they exist; the schema
+        version is recorded the first time. An outbox of a newer version is left untouched."""
+        database = self.engine.url.database
+        if self.engine.dialect.name == "sqlite" and database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        self.check_version()
+        existed = inspect(self.engine).has_table(outbox_table.name)
         try:
             metadata.create_all(self.engine)
         except OperationalError:
             # two processes starting together: the other one created the table between our
             # check and our CREATE; a second pass finds it there
             metadata.create_all(self.engine)
+        version = self.schema_version()
+        if version is None:
+            # an outbox from before versions were recorded has the layout of version 1
+            version = 1 if existed else SCHEMA_VERSION
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(schema_table.insert(), {"version": version})
+            except IntegrityError:
+                pass  # another process starting at the same moment wrote it
+        if version < 2:  # the version that added `language`
+            self._upgrade_to_2()
+
+    def _upgrade_to_2(self) -> None:
+        """Version 2 adds `language` ("" on every existing row: the profile's language) and
+        puts it in the unique key. SQLite cannot change a table's constraint in place, so the
+        table is rebuilt; PostgreSQL alters it. One transaction: all or nothing."""
+        columns = ", ".join(c.name for c in outbox_table.columns if c.name != "language")
+        with self.engine.begin() as conn:
+            if self.engine.dialect.name == "sqlite":
+                for index in outbox_table.indexes:
+                    conn.exec_driver_sql(f"DROP INDEX IF EXISTS {index.name}")
+                conn.exec_driver_sql("ALTER TABLE outbox RENAME TO outbox_v1")
+                outbox_table.create(conn)
+                conn.exec_driver_sql(
+                    f"INSERT INTO outbox ({columns}, language) SELECT {columns}, '' FROM outbox_v1"
+                )
+                conn.exec_driver_sql("DROP TABLE outbox_v1")
+            else:
+                conn.exec_driver_sql(
+                    "ALTER TABLE outbox ADD COLUMN language VARCHAR(8) NOT NULL DEFAULT ''"
+                )
+                conn.exec_driver_sql("ALTER TABLE outbox DROP CONSTRAINT outbox_key")
+                conn.exec_driver_sql(
+                    "ALTER TABLE outbox ADD CONSTRAINT outbox_key UNIQUE "
+                    "(observance_id, occurrence_date, lead_days, language)"
+                )
+            conn.execute(schema_table.insert(), {"version": 2})
+
+    def schema_version(self) -> int | None:
+        """The version the outbox records; None when it records none (not created yet)."""
+        if not inspect(self.engine).has_table(schema_table.name):
+            return None
+        with self.engine.connect() as conn:
+            found = conn.execute(select(func.max(schema_table.c.version))).scalar()
+        return None if found is None else int(found)
+
+    def check_version(self) -> None:
+        """Raise OutboxVersionError when a newer observances wrote this outbox."""
+        found = self.schema_version()
+        if found is not None and found > SCHEMA_VERSION:
+            where = self.engine.url.render_as_string(hide_password=True)
+            raise OutboxVersionError(
+                f"the outbox {where} has schema version {found}, and this observances knows "
+                f"version {SCHEMA_VERSION} at most: run the newer observances that wrote it, "
+                "or set OBSERVANCES_DATABASE_URL (or OBSERVANCES_DATA_DIR) to another outbox"
+            )
 
     def close(self) -> None:
         self.engine.dispose()
@@ -149,6 +256,7 @@ class Outbox:
                 "observance_id": send.key.observance_id,
                 "occurrence_date": send.key.occurrence_date,
                 "lead_days": send.key.lead_days,
+                "language": send.key.language,
                 "send_at": send.send_at,
                 "status": Status.PENDING.value,
                 "attempts": 0,
@@ -169,7 +277,7 @@ class Outbox:
             insert = sqlite_insert if name == "sqlite" else pg_insert
             # INSERT ... ON CONFLICT DO NOTHING: another process may have planned the same key
             statement = insert(outbox_table).on_conflict_do_nothing(
-                index_elements=["observance_id", "occurrence_date", "lead_days"]
+                index_elements=["observance_id", "occurrence_date", "lead_days", "language"]
             )
             with self.engine.begin() as conn:
                 return conn.execute(statement, values).rowcount or 0
@@ -310,16 +418,17 @@ class Outbox:
             T.observance_id == key.observance_id,
             T.occurrence_date == key.occurrence_date,
             T.lead_days == key.lead_days,
+            T.language == key.language,
         )
         with self.engine.connect() as conn:
             found = conn.execute(query).first()
         return Row.of(found._mapping) if found else None
 
-    def counts(self) -> dict[str, int]:
+    def counts(self) -> dict[Status, int]:
         query = select(T.status, func.count()).group_by(T.status)
         with self.engine.connect() as conn:
             found = {status: int(count) for status, count in conn.execute(query)}
-        return {status.value: found.get(status.value, 0) for status in Status}
+        return {status: found.get(status.value, 0) for status in Status}
 
     def problems(self, limit: int = 50) -> list[Row]:
         """Failed and late rows, and sent rows with refused recipients: newest first."""
@@ -346,17 +455,14 @@ class Outbox:
             found = conn.execute(query).first()
         return Row.of(found._mapping) if found else None
 
-    def report(self, now: dt.datetime) -> dict[str, object]:
-        """The outbox for humans and /status: counts, what went wrong and why, what is next.
-        Holds no secret: keys, times, statuses and the mail server's own words."""
+    def report(self, now: dt.datetime) -> OutboxReport:
         waiting = [r for r in self.rows() if r.status in (*OPEN, Status.SENDING)]
         overdue = [r for r in waiting if r.next_attempt_at <= now]
         oldest = min((r.next_attempt_at for r in overdue), default=None)
-        nxt = self.next_send()
-        return {
-            "counts": self.counts(),
-            "problems": [row.as_json() for row in self.problems()],
-            "retrying": [row.as_json() for row in waiting if row.status == Status.RETRY],
-            "next_send": nxt.as_json() if nxt else None,
-            "oldest_due_age_seconds": (now - oldest).total_seconds() if oldest else None,
-        }
+        return OutboxReport(
+            counts=self.counts(),
+            problems=tuple(self.problems()),
+            retrying=tuple(row for row in waiting if row.status == Status.RETRY),
+            next_send=self.next_send(),
+            oldest_due_age_seconds=(now - oldest).total_seconds() if oldest else None,
+        )

@@ -1,4 +1,4 @@
-"""The outbox's table, its row type and the values derived from a key (Message-ID, backoff).
+"""The outbox's tables, its row type and the values derived from a key (Message-ID, backoff).
 
 Split from outbox.py, which holds the operations; import both from `observances.delivery.outbox`.
 """
@@ -64,7 +64,19 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return None if value is None else value.replace(tzinfo=dt.UTC)
 
 
+SCHEMA_VERSION = 2
+"""The layout of the tables below, recorded in `outbox_schema` when the outbox is created.
+Raise it with any change to them, so that older code refuses an outbox it would misread. (A
+migration tool such as Alembic keeps its own table; it can start from this number.)
+
+Version 2 adds `language` to the rows and to the unique key (Outbox.create upgrades 1)."""
+
 metadata = MetaData()
+schema_table = Table(
+    "outbox_schema",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+)
 outbox_table = Table(
     "outbox",
     metadata,
@@ -83,7 +95,11 @@ outbox_table = Table(
     Column("refused", Text),  # JSON {address: [code, message]}: recipients the server refused
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
-    UniqueConstraint("observance_id", "occurrence_date", "lead_days", name="outbox_key"),
+    # "" for the profile's language; "es" for the Spanish send to a Spanish-language program
+    Column("language", String(8), nullable=False, server_default=""),
+    UniqueConstraint(
+        "observance_id", "occurrence_date", "lead_days", "language", name="outbox_key"
+    ),
 )
 T = outbox_table.c
 
@@ -125,7 +141,12 @@ class Row:
         refused = json.loads(data["refused"]) if data["refused"] else {}
         return cls(
             id=data["id"],
-            key=SendKey(data["observance_id"], data["occurrence_date"], data["lead_days"]),
+            key=SendKey(
+                data["observance_id"],
+                data["occurrence_date"],
+                data["lead_days"],
+                data.get("language") or "",
+            ),
             send_at=data["send_at"],
             status=Status(data["status"]),
             attempts=data["attempts"],
@@ -144,6 +165,7 @@ class Row:
             "id": self.key.observance_id,
             "occurrence_date": self.key.occurrence_date.isoformat(),
             "lead_days": self.key.lead_days,
+            "language": self.key.language,
             "send_at": self.send_at.isoformat(),
             "status": self.status.value,
             "attempts": self.attempts,

@@ -9,9 +9,9 @@ from typing import Any
 
 from observances.drafts.history import history
 from observances.occurrences import Occurrence
-from observances.profile import Person, Profile, Program
+from observances.profile import Person, Profile, ProfileText, Program, ProgramText
 from observances.registry.models import Citation, Observance
-from observances.words import Wording, for_language, todo
+from observances.words import PLACEHOLDER, Wording, for_language, todo
 
 
 def build_context(
@@ -44,7 +44,7 @@ def build_context(
             "first_observed": words.long_date(past.first_observed) if past.first_observed else None,
             "changes": [_citation(c, words) for c in past.changes],
         },
-        "programs": [_program(p, words) for p in profile.programs_for(obs)],
+        "programs": [_program(p, words, profile.language) for p in profile.programs_for(obs)],
     }
 
 
@@ -58,10 +58,11 @@ def _observance(obs: Observance, year: int, words: Wording) -> dict[str, Any]:
     return {
         "id": obs.id,
         "name": name,
-        "the_name": words.the_name(name),
+        # the registry's article is for the English name: another language's words decide
+        "the_name": words.the_name(name, obs.article if name == obs.name else None),
         "name_en": name_en,
         "short_name": short or name,
-        "the_short_name": words.the_name(short or name),
+        "the_short_name": words.the_name(short or name, obs.article if name == obs.name else None),
         "kind": obs.kind.value,
         "noun": words.noun(obs.kind).word,
         "the_noun": words.the_noun(obs.kind),
@@ -113,23 +114,49 @@ def _person(person: Person, words: Wording) -> dict[str, Any]:
     return {"title": person.title, "name": person.name, "quote_by": quote_by}
 
 
-def _program(program: Program, words: Wording) -> dict[str, Any]:
+def _program(program: Program, words: Wording, base: str) -> dict[str, Any]:
+    """A program in the draft's language: the profile's own words in the profile's language
+    (`base`); in another, its `translations`, and a placeholder for each one missing."""
+    if words.language == base:
+        name, region, summary, lead = program.name, program.region, program.summary, program.lead
+    else:
+        text = (program.translations or {}).get(words.language) or ProgramText()
+        name = text.name or todo(words.missing_profile_text("name", program.name))
+        region = program.region and (
+            text.region or todo(words.missing_profile_text("region", program.region))
+        )
+        summary = program.summary and (
+            text.summary or todo(words.missing_profile_text("summary", program.name))
+        )
+        # the title only appears inside the request for a quote: the original is a fair stand-in
+        lead = Person(title=text.lead_title or program.lead.title, name=program.lead.name)
     return {
         "id": program.id,
-        "name": program.name,
-        "region": program.region,
+        "name": name,
+        "ref": program.name if PLACEHOLDER.fullmatch(name) else name,
+        "region": region,
         "language": program.language,
-        "summary": program.summary,
-        "lead": _person(program.lead, words),
+        "summary": summary,
+        "lead": _person(lead, words),
     }
+
+
+def _about(profile: Profile, language: str) -> str | None:
+    """The about text in `language`; None when the profile gives none in it."""
+    if language == profile.language:
+        about = profile.about
+    else:
+        about = ((profile.translations or {}).get(language) or ProfileText()).about
+    return " ".join(about.split()) if about else None
 
 
 def _org(profile: Profile, words: Wording) -> dict[str, Any]:
     return {
         "name": profile.name,
         "short_name": profile.short_name,
-        "about": " ".join(profile.about.split()) if profile.about else None,
+        "about": _about(profile, words.language),
+        "has_about": bool(profile.about),
         "leader": _person(profile.leader, words) if profile.leader else None,
-        "programs": [_program(p, words) for p in profile.programs],
+        "programs": [_program(p, words, profile.language) for p in profile.programs],
         "language": profile.language,
     }

@@ -24,11 +24,10 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from observances import clock
-from observances.calendar.feedset import Feed
-from observances.reloading import Live, Loaded
-from observances.settings import Settings
+from observances.calendar.feedset import Feed, FeedOptions
+from observances.reloading import Live
 from observances.web.pages import index_html
+from observances.web.state import Loaded
 
 MAX_QUERY = 2048  # a token is 20-100 characters; anything this long is not a subscriber
 MAX_PATH = 1024
@@ -139,21 +138,22 @@ class LimitRequestLine:
 
 def create_app(
     live: Live[Loaded],
-    settings: Settings,
+    options: FeedOptions,
     *,
+    today: Callable[[], dt.date],
+    base_url: str | None = None,
     health_checks: Sequence[Callable[[], HealthCheck]] = (),
     status: Callable[[], dict[str, Any]] | None = None,
-    today: Callable[[], dt.date] = clock.today,
     poll_seconds: float = 2.0,
 ) -> Starlette:
     """The app. `live` is polled every `poll_seconds` while the app runs (0: never; tests call
-    `live.refresh()` themselves). The service adds its heartbeat through `health_checks` and
-    its outbox through `status`."""
-    cache = FeedCache(settings.feed_alarm_days)
+    `live.refresh()` themselves). `today` places the feed window and the index page's next
+    days; `base_url` is the public address for subscribe links (default: the request's). The
+    service adds its heartbeat through `health_checks` and its outbox through `status`."""
+    cache = FeedCache(options.alarm_days)
 
     def window() -> tuple[int, int]:
-        year = today().year
-        return (year - settings.feed_years_back, year + settings.feed_years_ahead)
+        return options.years(today())
 
     def not_found() -> Response:
         # the same answer for an unknown feed and a wrong token: existence does not leak
@@ -178,7 +178,7 @@ def create_app(
 
     async def index(request: Request) -> Response:
         loaded = live.current()
-        base = (settings.base_url or str(request.base_url)).rstrip("/")
+        base = (base_url or str(request.base_url)).rstrip("/")
         return HTMLResponse(index_html(loaded, base, today()))
 
     async def healthz(request: Request) -> Response:

@@ -10,7 +10,7 @@ import datetime as dt
 from html import escape
 
 from observances.occurrences import occurrences
-from observances.reloading import Loaded
+from observances.web.state import Loaded
 from observances.words import for_language
 
 UPCOMING_DAYS = 30

@@ -100,8 +100,10 @@ class Wording(ABC):
         """ "the Day", "la Semana"."""
 
     @abstractmethod
-    def the_name(self, name: str) -> str:
-        """A name with the article running text needs: "the International Day of Peace"."""
+    def the_name(self, name: str, article: str | None = None) -> str:
+        """A name with the article running text needs: "the International Day of Peace".
+        `article` is the registry's for the English name ("the" or "none"); a language whose
+        names start with their noun ("Día", "Semana") takes the article from the noun."""
 
     # --- rules and sources --------------------------------------------------------------------
 
@@ -154,8 +156,9 @@ class Wording(ABC):
         """The rule in force after a change, with the first day it was held, if known."""
 
     @abstractmethod
-    def held_before(self, since: int, until: int, span: DateSpan, citation: Citation) -> str:
-        """An earlier rule: "From 2004 to 2011 it was marked on 19 December (...)"."""
+    def held_before(self, since: int, until: int, span: DateSpan, citation: Citation | None) -> str:
+        """An earlier rule: "From 2004 to 2011 it was marked on 19 December"; the citation is
+        None when the sentence before already named it (the act that established it)."""
 
     @abstractmethod
     def covers(self, kind: Kind, span: DateSpan) -> str:
@@ -212,6 +215,11 @@ class Wording(ABC):
     @abstractmethod
     def missing_name(self, name_en: str) -> str:
         """The request for the official name in this language, which no source gave."""
+
+    @abstractmethod
+    def missing_profile_text(self, what: str, original: str) -> str:
+        """The request for a program's `what` (name, region, summary, title) in this language,
+        which the profile's translations do not give."""
 
     @abstractmethod
     def holder_of(self, title: str) -> str:

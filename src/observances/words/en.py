@@ -43,8 +43,14 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+_SPELLED = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+"""UN style (UN Editorial Manual): ordinals first to ninth in words, 10th and above in figures."""
+
+
 def ordinal(n: int) -> str:
-    """1 -> "1st", 12 -> "12th", 23 -> "23rd"."""
+    """1 -> "first", 9 -> "ninth", 12 -> "12th", 23 -> "23rd" (UN style)."""
+    if 1 <= n <= len(_SPELLED):
+        return _SPELLED[n - 1]
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
@@ -99,11 +105,13 @@ class English(Wording):
     def the_noun(self, kind: Kind) -> str:
         return f"the {_NOUNS[kind].word}"
 
-    def the_name(self, name: str) -> str:
+    def the_name(self, name: str, article: str | None = None) -> str:
         if PLACEHOLDER.fullmatch(name):
             return name
-        # a short name that starts with the noun ("Day for South-South Cooperation") reads
-        # like the full name and takes the article too
+        if article is not None:
+            return f"the {name}" if article == "the" else name
+        # a registry without `article` (observances.yaml has it for every entry): a title that
+        # starts with "International", "United Nations" or its noun is the likeliest to take it
         starts = ("International ", "United Nations ", "Day ", "Week ", "Year ", "Decade ")
         return f"the {name}" if name.startswith(starts) else name
 
@@ -203,9 +211,10 @@ class English(Wording):
         when, cited = self._when(span), self.source(citation)
         return f"{lead} {self._verb(span)} {self.how(span)} {when} ({cited})."
 
-    def held_before(self, since: int, until: int, span: DateSpan, citation: Citation) -> str:
+    def held_before(self, since: int, until: int, span: DateSpan, citation: Citation | None) -> str:
         years = f"In {since}" if until == since else f"From {since} to {until}"
-        return f"{years} it was marked {self.how(span)} ({self.source(citation)})."
+        cited = f" ({self.source(citation)})" if citation else ""
+        return f"{years} it was marked {self.how(span)}{cited}."
 
     def covers(self, kind: Kind, span: DateSpan) -> str:
         thing = _cap(self.the_noun(kind))
@@ -260,6 +269,11 @@ class English(Wording):
 
     def confirm_first_year(self, year: int) -> str:
         return f"confirm the first year ({year}) before quoting the edition number"
+
+    def missing_profile_text(self, what: str, original: str) -> str:
+        names = {"name": "name", "region": "region", "summary": "summary", "title": "title"}
+        asked = f"the program's {names[what]} in English (profile translations.en)"
+        return f"{asked}, for \u201c{original}\u201d"
 
     def missing_name(self, name_en: str) -> str:
         return f"the official English name of \u201c{name_en}\u201d"
