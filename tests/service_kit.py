@@ -55,7 +55,7 @@ observances:
     kind: day
     body: General Assembly
     tags: [development]
-    status: verified
+    first_year: {basis: stated, sources: ["https://undocs.org/A/RES/1"]}
     citations:
       - symbol: decision 66/550
     dates:
@@ -67,7 +67,7 @@ observances:
     kind: day
     body: General Assembly
     tags: [human-rights]
-    status: verified
+    first_year: {basis: stated, sources: ["https://undocs.org/A/RES/1"]}
     citations:
       - symbol: A/RES/62/7
     dates:
@@ -79,7 +79,7 @@ observances:
     kind: day
     body: General Assembly
     tags: [human-rights]
-    status: verified
+    first_year: {basis: stated, sources: ["https://undocs.org/A/RES/1"]}
     citations:
       - symbol: A/RES/55/282
     dates:
@@ -91,7 +91,7 @@ observances:
     kind: day
     body: General Assembly
     tags: [human-rights]
-    status: verified
+    first_year: {basis: stated, sources: ["https://undocs.org/A/RES/1"]}
     citations:
       - symbol: A/RES/1
     dates:
@@ -103,7 +103,7 @@ observances:
     kind: day
     body: General Assembly
     tags: [human-rights]
-    status: verified
+    first_year: {basis: stated, sources: ["https://undocs.org/A/RES/1"]}
     citations:
       - symbol: A/RES/2
     dates:
@@ -115,7 +115,7 @@ observances:
     kind: day
     body: World Health Assembly
     tags: [health]
-    status: verified
+    first_year: {basis: stated, sources: ["https://undocs.org/A/RES/1"]}
     citations:
       - symbol: WHA A.2/Res.35
     dates:

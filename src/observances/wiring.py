@@ -147,7 +147,11 @@ def draft_renderer(
     from observances.drafts.render import Draft, render
     from observances.occurrences import Occurrence
 
-    def renderer(occurrence: Occurrence, lead_days: int, language: str | None = None) -> Draft:
+    def renderer(
+        occurrence: Occurrence,
+        lead_days: int,  # noqa: ARG001 - the Renderer signature
+        language: str | None = None,
+    ) -> Draft:
         return render(occurrence, profile(), templates(), language=language, today=today())
 
     return renderer

@@ -82,6 +82,7 @@ class Feed:
             self.observances(registry, profile),
             dt.date(first_year, 1, 1),
             dt.date(last_year, 12, 31),
+            by_year=True,  # a decade shows in each of its years, so one begun earlier appears
         )
 
     def build(
@@ -180,7 +181,8 @@ def selection(
     if ids:
         about.append(f"with the id {' or '.join(ids)}")
     if marked:
-        assert profile is not None, "a marked selection needs the profile"
+        if profile is None:
+            raise ValueError("a marked selection needs the profile")
         title = f"Observances {profile.short_name} marks: {label}"
         description = f"The observances {' and '.join(about)} that {profile.name} marks."
     else:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from observances.delivery.planner import SendKey
+from observances.drafts.markup import document, fill_in_list
 from observances.drafts.wordfile import to_docx
 from observances.errors import ObservancesError
 from observances.words import for_language
@@ -151,8 +152,6 @@ def _text_body(content: DraftContent) -> str:
 
 def _html_body(content: DraftContent, title: str) -> str:
     """A complete HTML document, inline styles only, the placeholders listed on top."""
-    from observances.drafts.markup import document, fill_in_list
-
     todo = ""
     if content.placeholders:
         todo = fill_in_list(for_language(content.language).fill_in(), content.placeholders)
@@ -257,13 +256,13 @@ class SmtpTransport:
             codes = [code for code, _ in exc.recipients.values()]
             raise DeliveryError(
                 f"every recipient refused: {_replies(exc.recipients)}",
-                permanent=all(500 <= code < 600 for code in codes),
+                permanent=all(_permanent(code) for code in codes),
             ) from None
         except smtplib.SMTPSenderRefused as exc:
             # MAIL FROM refused: the sender address or the account, the same for every draft
             raise DeliveryError(f"sender refused: {_describe(exc)}", permanent=False) from None
         except smtplib.SMTPResponseException as exc:
-            raise DeliveryError(_describe(exc), permanent=500 <= exc.smtp_code < 600) from None
+            raise DeliveryError(_describe(exc), permanent=_permanent(exc.smtp_code)) from None
         except (OSError, smtplib.SMTPException) as exc:
             raise DeliveryError(_describe(exc), permanent=False) from None
         finally:
@@ -272,6 +271,11 @@ class SmtpTransport:
             address: (code, reply.decode("utf-8", "replace"))
             for address, (code, reply) in refused.items()
         }
+
+
+def _permanent(code: int) -> bool:
+    """RFC 5321: a 5yz reply is a permanent failure; 4yz is transient."""
+    return code // 100 == 5  # noqa: PLR2004 - the reply class is the first digit
 
 
 def _quit(client: smtplib.SMTP) -> None:
@@ -311,7 +315,12 @@ class MaildirTransport:
     def __repr__(self) -> str:
         return f"MaildirTransport({self.path})"
 
-    def send(self, message: EmailMessage, sender: str, recipients: Sequence[str]) -> Refused:
+    def send(
+        self,
+        message: EmailMessage,
+        sender: str,  # noqa: ARG002 - Transport.send's signature: a Maildir has no envelope
+        recipients: Sequence[str],  # noqa: ARG002
+    ) -> Refused:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)  # Maildir makes one level only
             box = mailbox.Maildir(self.path, create=True)
@@ -331,7 +340,12 @@ class DryRunTransport:
     def __repr__(self) -> str:
         return "DryRunTransport()"
 
-    def send(self, message: EmailMessage, sender: str, recipients: Sequence[str]) -> Refused:
+    def send(
+        self,
+        message: EmailMessage,
+        sender: str,  # noqa: ARG002 - Transport.send's signature: the log names recipients only
+        recipients: Sequence[str],
+    ) -> Refused:
         parts = ", ".join(part.get_content_type() for part in message.walk())
         log.info(
             "dry run: would send %s to %s: %s [%s]",

@@ -97,6 +97,10 @@ def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.close()
 
 
+LANGUAGE_VERSION = 2
+"""The schema version that added `language` to the rows and to the unique key."""
+
+
 class Outbox:
     """The outbox table and every operation on it. Every timestamp comes from the caller."""
 
@@ -140,7 +144,7 @@ class Outbox:
                     conn.execute(schema_table.insert(), {"version": version})
             except IntegrityError:
                 pass  # another process starting at the same moment wrote it
-        if version < 2:  # the version that added `language`
+        if version < LANGUAGE_VERSION:
             self._upgrade_to_2()
 
     def _upgrade_to_2(self) -> None:
@@ -154,8 +158,9 @@ class Outbox:
                     conn.exec_driver_sql(f"DROP INDEX IF EXISTS {index.name}")
                 conn.exec_driver_sql("ALTER TABLE outbox RENAME TO outbox_v1")
                 outbox_table.create(conn)
+                # the column names come from the table definition above, never from input
                 conn.exec_driver_sql(
-                    f"INSERT INTO outbox ({columns}, language) SELECT {columns}, '' FROM outbox_v1"
+                    f"INSERT INTO outbox ({columns}, language) SELECT {columns}, '' FROM outbox_v1"  # noqa: S608
                 )
                 conn.exec_driver_sql("DROP TABLE outbox_v1")
             else:
@@ -167,7 +172,7 @@ class Outbox:
                     "ALTER TABLE outbox ADD CONSTRAINT outbox_key UNIQUE "
                     "(observance_id, occurrence_date, lead_days, language)"
                 )
-            conn.execute(schema_table.insert(), {"version": 2})
+            conn.execute(schema_table.insert(), {"version": LANGUAGE_VERSION})
 
     def schema_version(self) -> int | None:
         """The version the outbox records; None when it records none (not created yet)."""

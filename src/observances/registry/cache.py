@@ -54,7 +54,8 @@ def read(cache: Path, key: str) -> Registry | None:
     """The registry stored under `key`, or None: no cache yet, another key, or unreadable."""
     try:
         with cache.open("rb") as f:
-            stored_key, registry = pickle.load(f)
+            # our own file under the user's cache directory, written by `write` below
+            stored_key, registry = pickle.load(f)  # noqa: S301
     except (
         OSError,
         ValueError,

@@ -181,11 +181,11 @@ def create_app(
         base = (base_url or str(request.base_url)).rstrip("/")
         return HTMLResponse(index_html(loaded, base, today()))
 
-    async def healthz(request: Request) -> Response:
+    async def healthz(request: Request) -> Response:  # noqa: ARG001 - an endpoint
         body = health(live, health_checks)
         return JSONResponse(body, status_code=503 if body["status"] == "unhealthy" else 200)
 
-    async def status_page(request: Request) -> Response:
+    async def status_page(request: Request) -> Response:  # noqa: ARG001 - an endpoint
         loaded = live.current()
         body = health(live, health_checks)
         body["feeds"] = [f.name for f in loaded.feeds.values() if not f.private]
@@ -196,7 +196,7 @@ def create_app(
         return JSONResponse(body)
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:  # noqa: ARG001 - Starlette
         task = asyncio.create_task(_poll(live, poll_seconds)) if poll_seconds > 0 else None
         try:
             yield

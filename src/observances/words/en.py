@@ -7,7 +7,7 @@ command line, which prints English, starts without loading CLDR data.
 from __future__ import annotations
 
 import datetime as dt
-from typing import assert_never
+from typing import ClassVar, assert_never
 
 from observances.registry.models import Citation, DateSpan, Kind
 from observances.registry.rules import (
@@ -17,6 +17,7 @@ from observances.registry.rules import (
     AnyOf,
     DayRange,
     FixedDate,
+    FullMoon,
     MonthDay,
     NthWeekday,
     Rule,
@@ -51,13 +52,18 @@ def ordinal(n: int) -> str:
     """1 -> "first", 9 -> "ninth", 12 -> "12th", 23 -> "23rd" (UN style)."""
     if 1 <= n <= len(_SPELLED):
         return _SPELLED[n - 1]
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    teens = range(10, 21)  # 11th, 12th, 13th: the teens take "th" whatever their last digit
+    suffix = "th" if n % 100 in teens else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
 
 def long_date(day: dt.date) -> str:
     """ "12 September 2027"."""
     return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+_LONG_RUN_DAYS = 40
+"""A run longer than this (a year, a decade) is shown by dates alone, without weekdays."""
 
 
 def _short(day: dt.date) -> str:
@@ -89,14 +95,14 @@ class English(Wording):
     def short_range(self, start: dt.date, end: dt.date) -> str:
         if start == end:
             return f"{_short_day(start)} {start.year}"
-        if (end - start).days > 40:
+        if (end - start).days > _LONG_RUN_DAYS:
             return f"{_short(start)} {start.year} - {_short(end)} {end.year}"
         year = f" {start.year}" if start.year != end.year else ""
         return f"{_short_day(start)}{year} - {_short_day(end)} {end.year}"
 
     # --- numbers and nouns --------------------------------------------------------------------
 
-    def ordinal(self, n: int, kind: Kind = Kind.DAY) -> str:
+    def ordinal(self, n: int, kind: Kind = Kind.DAY) -> str:  # noqa: ARG002 - no gender
         return ordinal(n)
 
     def noun(self, kind: Kind) -> Noun:
@@ -139,6 +145,8 @@ class English(Wording):
                 return "the whole period"
             case Announced(announced=dates):
                 return f"dates announced each year ({len(dates)} known)"
+            case FullMoon(full_moon=month, time_zone=zone):
+                return f"the day of the full moon in {month.capitalize()} ({zone}), until announced"
             case _:
                 assert_never(rule)
 
@@ -161,6 +169,8 @@ class English(Wording):
                 return "throughout the period"
             case Announced():
                 return "on a date announced each year"
+            case FullMoon(full_moon=month):
+                return f"on the day of the full moon in {month.capitalize()}"
             case _:
                 assert_never(rule)
 
@@ -274,6 +284,28 @@ class English(Wording):
         names = {"name": "name", "region": "region", "summary": "summary", "title": "title"}
         asked = f"the program's {names[what]} in English (profile translations.en)"
         return f"{asked}, for \u201c{original}\u201d"
+
+    _FACTS: ClassVar[dict[str, str]] = {
+        "name": "the name",
+        "former name": "a former name",
+        "first year": "the first year",
+        "act": "the proclaiming act",
+        "rule": "the date rule",
+    }
+
+    def unverified(self, facts: tuple[str, ...]) -> str:
+        named = [self._FACTS.get(f, f) for f in dict.fromkeys(facts)]
+        listed = ", ".join(named[:-1]) + (" and " if len(named) > 1 else "") + named[-1]
+        return f"no primary source (or two independent secondary ones) yet confirms {listed}"
+
+    def provisional(self, body: str) -> str:
+        return (
+            "provisional date, computed from the full moon; "
+            f"confirm it when the {body} announces the date"
+        )
+
+    def year_of(self, k: int, n: int) -> str:
+        return f"year {k} of {n}"
 
     def missing_name(self, name_en: str) -> str:
         return f"the official English name of \u201c{name_en}\u201d"
