@@ -104,7 +104,7 @@ def test_run_serves_the_feeds_and_writes_due_drafts_to_the_maildir(running: Runn
     assert text is not None
     assert html is not None
     assert "[[TODO:" in text.get_content().split("\n\n")[0]  # what to write comes first
-    assert "the 24th United Nations Day for South-South Cooperation" in text.get_content()
+    assert "the 24th Day for South-South Cooperation" in text.get_content()  # the short name
     (word, attachment) = list(draft.iter_attachments())
     assert word.get_filename() == "2027-09-12-south-south-cooperation.docx"
     assert attachment.get_filename() == "2027-09-12-south-south-cooperation.md"

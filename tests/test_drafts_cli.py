@@ -28,7 +28,7 @@ def test_preview_south_south_2027(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert out.startswith("Subject: AIPR marks the Day for South-South Cooperation, 12 Sep")
     assert "\n# AIPR marks the United Nations Day for South-South Cooperation\n" in out
-    assert "Sunday 12 September 2027: the 24th United Nations Day" in out
+    assert "Sunday 12 September 2027: the 24th Day for South-South Cooperation*" in out
     assert "The Day has been marked on 12 September since 2012 (decision 66/550)" in out
     assert "What the sources say" not in out  # the notes are in Sources, once
     assert "7 placeholders in" in err
