@@ -158,3 +158,29 @@ def test_status_shows_a_refused_recipient_once_with_a_count(
     lines = [line.split() for line in out.splitlines() if "gone@example.org" in line]
     assert lines == [["gone@example.org", "3", "550", "5.1.1", "no", "such", "user"]]
     assert "Problems" not in out  # nothing else went wrong
+
+
+def test_plan_shows_a_pending_correction(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import sqlite3
+
+    assert run(capsys, "send-due")[0] == 0
+    with sqlite3.connect(env / "data" / "outbox.sqlite3") as db:
+        # what a pass plans when the date of an occurrence that drafts went out for moved
+        db.execute(
+            "INSERT INTO outbox (observance_id, occurrence_date, lead_days, send_at, status,"
+            " attempts, next_attempt_at, message_id, created_at, updated_at, language)"
+            " VALUES ('south-south-cooperation', '2027-09-12', -1, '2027-09-05 10:00:00',"
+            " 'retry', 1, '2027-09-05 11:00:00', '<c@x>', '2027-09-05 10:00:00',"
+            " '2027-09-05 10:00:00', '')"
+        )
+    db.close()
+    code, out, _ = run(capsys, "plan")
+    assert code == 0
+    line = next(line for line in out.splitlines() if "correction" in line)
+    assert line.split() == [
+        "2027-09-05T13:00+02:00",
+        "correction",
+        "2027-09-12",
+        "south-south-cooperation",
+        "retry",
+    ]

@@ -50,6 +50,7 @@ class Desk:
         self.server = server
         self.templates = TemplateSet.load(TEMPLATES)
         self.profile = profile((21, 7, 1))
+        self.registry = REGISTRY
 
     def renderer(self) -> Renderer:
         def draft(occurrence: Occurrence, lead_days: int, language: str | None = None) -> Draft:
@@ -61,7 +62,7 @@ class Desk:
     def run(self) -> PassReport:
         return send_due(
             outbox=self.outbox,
-            registry=REGISTRY,
+            registry=self.registry,
             profile=self.profile,
             schedule=schedule_for(self.settings),
             routing=mail_routing(self.settings),
@@ -212,3 +213,66 @@ def test_a_spanish_program_receives_the_spanish_draft_once_in_its_own_thread(
     latest = [r.message for r in server.accepted if r.recipients == ["latam@example.org"]]
     assert subject(latest[-1]).startswith("[Borrador, mañana] ")
     assert latest[-1]["In-Reply-To"] == latest[0]["Message-ID"]
+
+
+def test_a_date_moved_after_a_send_yields_one_correction_in_the_thread(
+    tmp_path: Path, server: SmtpServer
+) -> None:
+    desk = Desk(tmp_path, server, "2027-09-12T10:00:00")
+    desk.run()
+    (first,) = [r.message for r in server.accepted if "Democracy" in subject(r.message)]
+    # the registry moves 17 September to 19 September after the 7-day draft went out
+    desk.registry = loads(
+        REGISTRY_YAML.replace('"09-15"', '"09-19"').replace('"09-21"', '"10-02"'), "moved.yaml"
+    )
+    desk.clock.set("2027-09-12T11:00:00")
+    desk.run()
+    mails = [r.message for r in server.accepted if "Democracy" in subject(r.message)]
+    corrections = [m for m in mails if subject(m).startswith("[Correction]")]
+    assert [subject(m) for m in corrections] == [
+        "[Correction] AIPR marks the International Day of Democracy, 17 September 2027"
+    ]
+    correction = corrections[0]
+    assert correction["In-Reply-To"] == first["Message-ID"]
+    assert correction["Thread-Topic"] == first["Thread-Topic"]
+    body = correction.get_body(("plain",))
+    assert body is not None
+    assert body.get_content().startswith(
+        "Correction: the International Day of Democracy now falls on 19 September 2027, "
+        "not on 17 September 2027 as the drafts sent since 12 September 2027 said."
+    )
+    # the new date has its own drafts: the nearest due lead, in a thread of its own
+    new = [m for m in mails if "19 September 2027" in subject(m)]
+    assert [subject(m) for m in new] == [
+        "[Draft, in 7 days] AIPR marks the International Day of Democracy, 19 September 2027"
+    ]
+    assert new[0]["In-Reply-To"] is None
+    # exactly once: another pass, and a restart on the same outbox, send nothing more
+    count = len(server.accepted)
+    desk.run()
+    desk.outbox.close()
+    desk.outbox = outbox_for(desk.settings)
+    desk.outbox.create()
+    desk.clock.advance(hours=5)
+    desk.run()
+    assert len(server.accepted) == count
+    assert desk.status(DEMOCRACY, "2027-09-17", -1) == Status.SENT
+
+
+def test_an_occurrence_no_longer_marked_yields_one_notice(
+    tmp_path: Path, server: SmtpServer
+) -> None:
+    desk = Desk(tmp_path, server, "2027-09-12T10:00:00")
+    desk.run()
+    desk.profile = dataclasses.replace(
+        desk.profile, marks=dataclasses.replace(desk.profile.marks, except_ids=(PEACE,))
+    )
+    desk.run()
+    desk.run()
+    notices = [r.message for r in server.accepted if subject(r.message).startswith("[No longer")]
+    assert [subject(m) for m in notices] == [
+        "[No longer marked] AIPR marks the International Day of Peace, 2 October 2027"
+    ]
+    body = notices[0].get_body(("plain",))
+    assert body is not None
+    assert "No statement is due, and no further drafts follow." in body.get_content()

@@ -104,6 +104,19 @@ def plan(
         }
         for send in sends
     ]
+    # corrections and notices the service planned and has not sent yet (docs/emails.md)
+    rows += [
+        {
+            "id": row.key.observance_id,
+            "occurrence_date": row.key.occurrence_date.isoformat(),
+            "lead_days": row.key.lead_days,
+            "language": row.key.language or profile.language,
+            "send_at": _local(row.next_attempt_at, schedule.zone),
+            "status": row.status.value,
+        }
+        for row in (outbox.rows(since=first) if outbox else [])
+        if row.key.lead_days == planner.CORRECTION and row.status.value in ("pending", "retry")
+    ]
     if as_json:
         echo_json(rows)
         return
@@ -115,7 +128,7 @@ def plan(
         [
             (
                 str(r["send_at"]),
-                str(r["lead_days"]),
+                "correction" if r["lead_days"] == planner.CORRECTION else str(r["lead_days"]),
                 str(r["occurrence_date"]),
                 # a send in another language than the profile's is its own row: say which
                 str(r["id"]) + ("" if r["language"] == profile.language else f" ({r['language']})"),

@@ -107,15 +107,23 @@ class Envelope:
 
 
 def build_message(
-    content: DraftContent, envelope: Envelope, now: dt.datetime, *, days_ahead: int
+    content: DraftContent,
+    envelope: Envelope,
+    now: dt.datetime,
+    *,
+    days_ahead: int,
+    label: str | None = None,
 ) -> EmailMessage:
     """The email for one draft: text and HTML alternatives with the placeholders listed on top,
     and the draft attached as <date>-<id>.docx and <date>-<id>.md. `days_ahead` is the
     distance from the local date at sending to the occurrence's first day, which the subject
-    states."""
+    states. `label` replaces the draft's tag ("Correction") for a notice."""
     key = envelope.key
     msg = EmailMessage(policy=email.policy.SMTP)
-    msg["Subject"] = subject_line(content.subject, content.dates, days_ahead, content.language)
+    if label:
+        msg["Subject"] = f"[{clean_header(label)}] {subject_stem(content.subject, content.dates)}"
+    else:
+        msg["Subject"] = subject_line(content.subject, content.dates, days_ahead, content.language)
     # Outlook groups a conversation by this topic; the other clients by References
     msg["Thread-Topic"] = subject_stem(content.subject, content.dates)
     sender = clean_header(envelope.sender)

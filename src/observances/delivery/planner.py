@@ -159,10 +159,32 @@ def superseded(due: Iterable[SendKey], done: Iterable[SendKey] = ()) -> dict[Sen
     arriving together. A due send is also replaced when a nearer send of its occurrence was
     already made (`done`): a 21-day draft retried for a week must not follow the 7-day one.
     """
-    due = list(due)
+    # a correction is no lead time: it never replaces a draft nor is replaced by one
+    due = [key for key in due if key.lead_days >= 0]
+    done = [key for key in done if key.lead_days >= 0]
     nearest: dict[tuple[str, dt.date, str], SendKey] = {}
     for key in (*due, *done):
         best = nearest.get(key.occurrence)
         if best is None or key.lead_days < best.lead_days:
             nearest[key.occurrence] = key
     return {key: nearest[key.occurrence] for key in due if nearest[key.occurrence] != key}
+
+
+CORRECTION = -1
+"""The lead days of a correction's key: one per (observance, old date, language), so that a
+correction is sent exactly once with the same guarantees as a draft."""
+
+
+def corrections(
+    sent: Iterable[SendKey], planned: Iterable[PlannedSend], today: dt.date
+) -> list[SendKey]:
+    """The corrections due: every occurrence (and language) a draft was sent for, whose date is
+    still ahead, that the plan no longer holds (its date moved, it was withdrawn, or the profile
+    no longer marks it). Each is the key of one mail telling the recipients so."""
+    wanted = {send.key.occurrence for send in planned}
+    found = {
+        key.occurrence
+        for key in sent
+        if key.lead_days >= 0 and key.occurrence_date >= today and key.occurrence not in wanted
+    }
+    return [SendKey(i, day, CORRECTION, language) for i, day, language in sorted(found)]

@@ -25,8 +25,17 @@ from observances.delivery.mail import (
     recipients_for,
 )
 from observances.delivery.outbox import Outbox, Row, Status, SyncResult
-from observances.delivery.planner import PlannedSend, Schedule, SendKey, plan_ahead, superseded
-from observances.occurrences import Occurrence
+from observances.delivery.planner import (
+    CORRECTION,
+    PlannedSend,
+    Schedule,
+    SendKey,
+    corrections,
+    plan_ahead,
+    superseded,
+)
+from observances.drafts.correction import notice
+from observances.occurrences import Occurrence, occurrences_in_year
 from observances.profile import Profile
 from observances.registry.models import Observance, Registry
 
@@ -127,6 +136,8 @@ def send_due(
         routed=routing.by_program.keys(),
     )
     dry_run = transport.records == Status.DRY_RUN.value
+    notices = _notices(outbox, registry, planned, today)
+    planned = [*planned, *(send for send, _new in notices.values())]
     synced = outbox.sync(planned, today, now, dry_run=dry_run)
     late = outbox.mark_late(today, now)
     if late:
@@ -146,8 +157,9 @@ def send_due(
         claimed = outbox.claim(row.id, clock())
         if claimed is None:
             continue  # another process took it, or it stopped being due
+        moved = notices[row.key][1] if row.key in notices else None
         outcome = deliver(
-            claimed, send, profile, routing, renderer, transport, outbox, clock, schedule
+            claimed, send, profile, routing, renderer, transport, outbox, clock, schedule, moved
         )
         outcomes[outcome] += 1
         on_progress()
@@ -162,6 +174,36 @@ def send_due(
         superseded=superseded_count,
         stopped=stopped,
     )
+
+
+def _notices(
+    outbox: Outbox, registry: Registry, planned: list[PlannedSend], today: dt.date
+) -> dict[SendKey, tuple[PlannedSend, Occurrence | None]]:
+    """The corrections to plan: for each occurrence drafts were sent for that the plan no
+    longer holds, a send keyed (id, old date, CORRECTION, language), due at once (its send time
+    is the first draft's, so it never moves), with the occurrence that replaces it, if any."""
+    sent = [r for r in outbox.rows(since=today) if r.status == Status.SENT and r.sent_at]
+    found: dict[SendKey, tuple[PlannedSend, Occurrence | None]] = {}
+    for key in corrections((r.key for r in sent), planned, today):
+        obs = registry.by_id.get(key.observance_id)
+        held = occurrences_in_year(obs, key.occurrence_date.year) if obs else ()
+        if not held:
+            log.warning("%s is gone from the registry: no notice can name it", key)
+            continue
+        base = held[0]
+        old = dataclasses.replace(
+            base, start=key.occurrence_date, end=key.occurrence_date + (base.end - base.start)
+        )
+        first = min(r.sent_at for r in sent if r.sent_at and r.key.occurrence == key.occurrence)
+        new = [
+            s.occurrence
+            for s in planned
+            if s.key.observance_id == key.observance_id
+            and s.key.language == key.language
+            and s.occurrence.year == old.year
+        ]
+        found[key] = (PlannedSend(key, first, old), min(new, key=lambda o: o.start, default=None))
+    return found
 
 
 def _supersede(outbox: Outbox, due: list[Row], today: dt.date, clock: Clock) -> int:
@@ -207,6 +249,7 @@ def deliver(
     outbox: Outbox,
     clock: Clock,
     schedule: Schedule,
+    moved: Occurrence | None = None,
 ) -> Outcome:
     """Render, build and hand over one claimed row; record the outcome and return it.
     `schedule` gives the local date at sending, from which the subject's distance is counted."""
@@ -215,7 +258,16 @@ def deliver(
     try:
         if not recipients:
             raise ValueError("no recipients: set OBSERVANCES_MAIL_TO")
-        content = renderer(send.occurrence, row.key.lead_days, language or None)
+        content: DraftContent
+        label = None
+        if row.key.lead_days == CORRECTION:
+            # the drafts' own subject, for the same occurrence, gives the thread's stem
+            draft = renderer(send.occurrence, 0, language or None)
+            first_sent = schedule.date_at(send.send_at)
+            content = notice(send.occurrence, moved, draft.subject, draft.language, first_sent)
+            label = content.label
+        else:
+            content = renderer(send.occurrence, row.key.lead_days, language or None)
         envelope = Envelope(
             row.key,
             row.message_id,
@@ -226,7 +278,7 @@ def deliver(
         )
         now = clock()
         days_ahead = (send.occurrence.start - schedule.date_at(now)).days
-        message = build_message(content, envelope, now, days_ahead=days_ahead)
+        message = build_message(content, envelope, now, days_ahead=days_ahead, label=label)
     except Exception as exc:
         # A template or registry problem of this draft alone: the same input fails the same
         # way every time, so it is failed (and reported), and the other rows still go out.

@@ -195,6 +195,14 @@ class Wording(ABC):
         """The tag before the notice that an occurrence is no longer marked."""
 
     @abstractmethod
+    def moved_notice(self, the_name: str, old: str, new: str, sent_on: str) -> str:
+        """The correction of a moved date, to the recipients of earlier drafts."""
+
+    @abstractmethod
+    def withdrawn_notice(self, the_name: str, old: str, sent_on: str) -> str:
+        """The notice that an occurrence drafts were sent for is no longer marked."""
+
+    @abstractmethod
     def fill_in(self) -> str:
         """The heading of the list of placeholders on top of an email."""
 

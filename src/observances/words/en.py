@@ -265,6 +265,19 @@ class English(Wording):
     def withdrawn_label(self) -> str:
         return "No longer marked"
 
+    def moved_notice(self, the_name: str, old: str, new: str, sent_on: str) -> str:
+        return (
+            f"Correction: {the_name} now falls on {new}, not on {old} as the drafts sent since "
+            f"{sent_on} said. Drafts for {new} follow in their own thread."
+        )
+
+    def withdrawn_notice(self, the_name: str, old: str, sent_on: str) -> str:
+        return (
+            f"{_cap(the_name)} on {old}, for which drafts were sent since {sent_on}, is no longer "
+            "marked: the registry withdrew it or the profile no longer marks it. "
+            "No statement is due, and no further drafts follow."
+        )
+
     def fill_in(self) -> str:
         return "Fill in before publishing:"
 

@@ -274,6 +274,20 @@ class Spanish(Wording):
     def withdrawn_label(self) -> str:
         return "Ya no se conmemora"
 
+    def moved_notice(self, the_name: str, old: str, new: str, sent_on: str) -> str:
+        return (
+            f"Corrección: {the_name} se celebra el {new}, no el {old} como decían los "
+            f"borradores enviados desde el {sent_on}. Los borradores para el {new} llegarán "
+            "en su propio hilo."
+        )
+
+    def withdrawn_notice(self, the_name: str, old: str, sent_on: str) -> str:
+        return (
+            f"{_cap(the_name)} del {old}, para el que se enviaron borradores desde el "
+            f"{sent_on}, ya no se conmemora: el registro lo retiró o el perfil ya no lo marca. "
+            "No hace falta ninguna declaración y no llegarán más borradores."
+        )
+
     def fill_in(self) -> str:
         return "Completar antes de publicar:"
 
