@@ -9,10 +9,10 @@ from typing import Any
 
 from observances.drafts.history import history
 from observances.occurrences import Occurrence
-from observances.profile import Person, Profile, ProfileText, Program, ProgramText
+from observances.profile import Person, Profile, Program, text_in
 from observances.registry.models import Citation, Observance
 from observances.registry.sources import shown
-from observances.words import PLACEHOLDER, Wording, for_language, todo
+from observances.words import Wording, for_language, todo
 
 
 def build_context(
@@ -41,6 +41,8 @@ def build_context(
         "todo": todo,
         "notices": notices,
         "org": _org(profile, words),
+        # the profile's texts in the draft's language, None where the profile has none
+        "local": _local(profile, obs, words.language),
         "observance": _observance(obs, occurrence.year, words),
         "occurrence": _occurrence(occurrence, words, today),
         "history": {
@@ -50,7 +52,7 @@ def build_context(
             "first_observed": words.long_date(past.first_observed) if past.first_observed else None,
             "changes": [_citation(c, words) for c in past.changes],
         },
-        "programs": [_program(p, words, profile.language) for p in profile.programs_for(obs)],
+        "programs": [_program(p, words) for p in profile.programs_for(obs)],
     }
 
 
@@ -61,14 +63,15 @@ def _observance(obs: Observance, year: int, words: Wording) -> dict[str, Any]:
     name = obs.name_for(words.language, year) or name_en
     # the short name is English; another language uses its full name
     short = obs.short_name if words.language == "en" and name == obs.name else None
+    # the registry's article is for the English name: another language's words decide
+    article = obs.article if name == obs.name else None
     return {
         "id": obs.id,
         "name": name,
-        # the registry's article is for the English name: another language's words decide
-        "the_name": words.the_name(name, obs.article if name == obs.name else None),
+        "the_name": words.the_name(name, article),
         "name_en": name_en,
         "short_name": short or name,
-        "the_short_name": words.the_name(short or name, obs.article if name == obs.name else None),
+        "the_short_name": words.the_name(short or name, article),
         "kind": obs.kind.value,
         "noun": words.noun(obs.kind).word,
         "the_noun": words.the_noun(obs.kind),
@@ -125,49 +128,57 @@ def _person(person: Person, words: Wording) -> dict[str, Any]:
     return {"title": person.title, "name": person.name, "quote_by": quote_by}
 
 
-def _program(program: Program, words: Wording, base: str) -> dict[str, Any]:
-    """A program in the draft's language: the profile's own words in the profile's language
-    (`base`); in another, its `translations`, and a placeholder for each one missing."""
-    if words.language == base:
-        name, region, summary, lead = program.name, program.region, program.summary, program.lead
-    else:
-        text = (program.translations or {}).get(words.language) or ProgramText()
-        name = text.name or todo(words.missing_profile_text("name", program.name))
-        region = program.region and (
-            text.region or todo(words.missing_profile_text("region", program.region))
-        )
-        summary = program.summary and (
-            text.summary or todo(words.missing_profile_text("summary", program.name))
-        )
-        # the title only appears inside the request for a quote: the original is a fair stand-in
-        lead = Person(title=text.lead_title or program.lead.title, name=program.lead.name)
+def _program(program: Program, words: Wording) -> dict[str, Any]:
     return {
         "id": program.id,
-        "name": name,
-        "ref": program.name if PLACEHOLDER.fullmatch(name) else name,
-        "region": region,
+        "name": program.name,
+        "region": program.region,
         "language": program.language,
-        "summary": summary,
-        "lead": _person(lead, words),
+        "summary": program.summary,
+        "lead": _person(program.lead, words),
     }
-
-
-def _about(profile: Profile, language: str) -> str | None:
-    """The about text in `language`; None when the profile gives none in it."""
-    if language == profile.language:
-        about = profile.about
-    else:
-        about = ((profile.translations or {}).get(language) or ProfileText()).about
-    return " ".join(about.split()) if about else None
 
 
 def _org(profile: Profile, words: Wording) -> dict[str, Any]:
     return {
         "name": profile.name,
         "short_name": profile.short_name,
-        "about": _about(profile, words.language),
-        "has_about": bool(profile.about),
+        "about": " ".join(profile.about.split()) if profile.about else None,
         "leader": _person(profile.leader, words) if profile.leader else None,
-        "programs": [_program(p, words, profile.language) for p in profile.programs],
+        "programs": [_program(p, words) for p in profile.programs],
         "language": profile.language,
+    }
+
+
+def _local(profile: Profile, obs: Observance, language: str) -> dict[str, Any]:
+    """The organization's words in `language`, from the profile: its texts where the draft is
+    in the profile's language, its `translations` otherwise, None where it has none (a
+    template asks for those rather than print another language)."""
+    base = profile.language
+
+    def person(who: Person) -> str | None:
+        title = text_in(language, base, "title", who.title, who.translations)
+        if title is None:
+            return None
+        return f"{who.name}, {title}" if who.name else title
+
+    def program(p: Program) -> dict[str, Any]:
+        return {
+            "name": text_in(language, base, "name", p.name, p.translations),
+            "name_original": p.name,
+            "region": text_in(language, base, "region", p.region, p.translations),
+            "summary": text_in(language, base, "summary", p.summary, p.translations),
+            "quote_by": person(p.lead),
+            "title_original": p.lead.title,
+        }
+
+    about = text_in(language, base, "about", profile.about, profile.translations)
+    return {
+        "name": text_in(language, base, "name", profile.name, profile.translations),
+        "short_name": text_in(
+            language, base, "short_name", profile.short_name, profile.translations
+        )
+        or profile.short_name,
+        "about": " ".join(about.split()) if about else None,
+        "programs": [program(p) for p in profile.programs_for(obs)],
     }

@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
+from babel import Locale
+
 from observances.occurrences import occurrences
 from observances.web.state import Loaded
-from observances.words import for_language
+from observances.words import LANGUAGES, for_language
 
 UPCOMING_DAYS = 30
 _WORDS = for_language("en")
@@ -57,6 +59,18 @@ def _links(base: str, name: str) -> tuple[str, str]:
     return https, webcal
 
 
+def _in_languages(base: str, name: str) -> str:
+    """Links to the feed with names and descriptions in the other UN languages, each labelled
+    in its own language (Babel's names), with `lang` and `hreflang` for screen readers."""
+    links = [
+        f'<a href="{escape(f"{base}/feeds/{name}.{lang}.ics")}" hreflang="{lang}" lang="{lang}">'
+        f"{escape(Locale.parse(lang).display_name or lang)}</a>"
+        for lang in LANGUAGES
+        if lang != "en"
+    ]
+    return "Names in: " + " &middot; ".join(links)
+
+
 def index_html(loaded: Loaded, base: str, today: dt.date) -> str:
     """The page for `loaded`, with links under `base` (no trailing slash)."""
     registry = loaded.registry
@@ -68,7 +82,8 @@ def index_html(loaded: Loaded, base: str, today: dt.date) -> str:
         items.append(
             f"<li><strong>{escape(feed.title)}</strong>: {escape(feed.description)}<br>"
             f'<a href="{escape(https)}">{escape(https)}</a> &middot; '
-            f'<a href="{escape(webcal)}">subscribe (webcal)</a></li>'
+            f'<a href="{escape(webcal)}">subscribe (webcal)</a><br>'
+            f"{_in_languages(base, feed.name)}</li>"
         )
     last = today + dt.timedelta(days=UPCOMING_DAYS - 1)
     rows = [

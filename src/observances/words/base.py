@@ -177,38 +177,48 @@ class Wording(ABC):
         """A one-off move in one year."""
 
     # --- emails -------------------------------------------------------------------------------
+    # English and Spanish word these; a language that does not yet falls back to English tags
+    # (the mail's body is still the draft in its language). Override them to translate.
 
-    @abstractmethod
     def distance(self, days: int) -> str:
         """How far the day is when a mail leaves: "today", "tomorrow", "in 11 days"."""
+        from observances.words.en import English  # noqa: PLC0415 - en imports base
 
-    @abstractmethod
+        return English().distance(days)
+
     def draft_label(self, days: int) -> str:
         """The tag before a draft's subject: "Draft, in 11 days"."""
+        from observances.words.en import English  # noqa: PLC0415 - en imports base
 
-    @abstractmethod
+        return English().draft_label(days)
+
     def correction_label(self) -> str:
         """The tag before a correction's subject: "Correction"."""
+        return "Correction"
 
-    @abstractmethod
     def withdrawn_label(self) -> str:
         """The tag before the notice that an occurrence is no longer marked."""
+        return "No longer marked"
 
-    @abstractmethod
-    def moved_notice(self, the_name: str, old: str, new: str, sent_on: str) -> str:
-        """The correction of a moved date, to the recipients of earlier drafts."""
-
-    @abstractmethod
-    def withdrawn_notice(self, the_name: str, old: str, sent_on: str) -> str:
-        """The notice that an occurrence drafts were sent for is no longer marked."""
-
-    @abstractmethod
     def fill_in(self) -> str:
         """The heading of the list of placeholders on top of an email."""
+        return "Fill in before publishing:"
 
-    @abstractmethod
     def name_not_in_language(self, name_en: str) -> str:
         """The visible note when no source gives the name in this language."""
+        return f"no source gives the name in this language for \u201c{name_en}\u201d"
+
+    def moved_notice(self, the_name: str, old: str, new: str, sent_on: str) -> str:
+        """The correction of a moved date, to the recipients of earlier drafts."""
+        from observances.words.en import English  # noqa: PLC0415 - en imports base
+
+        return English().moved_notice(the_name, old, new, sent_on)
+
+    def withdrawn_notice(self, the_name: str, old: str, sent_on: str) -> str:
+        """The notice that an occurrence drafts were sent for is no longer marked."""
+        from observances.words.en import English  # noqa: PLC0415 - en imports base
+
+        return English().withdrawn_notice(the_name, old, sent_on)
 
     # --- what a draft asks a person to do -------------------------------------------------------
 
@@ -236,11 +246,6 @@ class Wording(ABC):
     @abstractmethod
     def missing_name(self, name_en: str) -> str:
         """The request for the official name in this language, which no source gave."""
-
-    @abstractmethod
-    def missing_profile_text(self, what: str, original: str) -> str:
-        """The request for a program's `what` (name, region, summary, title) in this language,
-        which the profile's translations do not give."""
 
     @abstractmethod
     def holder_of(self, title: str) -> str:

@@ -293,11 +293,6 @@ class English(Wording):
     def confirm_first_year(self, year: int) -> str:
         return f"confirm the first year ({year}) before quoting the edition number"
 
-    def missing_profile_text(self, what: str, original: str) -> str:
-        names = {"name": "name", "region": "region", "summary": "summary", "title": "title"}
-        asked = f"the program's {names[what]} in English (profile translations.en)"
-        return f"{asked}, for \u201c{original}\u201d"
-
     _FACTS: ClassVar[dict[str, str]] = {
         "name": "the name",
         "former name": "a former name",

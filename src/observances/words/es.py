@@ -297,15 +297,6 @@ class Spanish(Wording):
             "se usa el nombre en inglés"
         )
 
-    def missing_profile_text(self, what: str, original: str) -> str:
-        names = {
-            "name": "el nombre del programa",
-            "region": "la región",
-            "summary": "el resumen del programa",
-            "title": "el cargo",
-        }
-        return f"{names[what]} en español (perfil, translations.es) para «{original}»"
-
     _FACTS: ClassVar[dict[str, str]] = {
         "name": "el nombre",
         "former name": "un nombre anterior",
