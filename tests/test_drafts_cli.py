@@ -253,7 +253,8 @@ def test_drafts_keeps_an_edited_file_and_only_force_replaces_it(
     assert (out_dir / ".observances-drafts.json").exists()
     mine = edited.read_text(encoding="utf-8").replace("[[TODO: a quote", "Our own words. [[TODO")
     edited.write_text(mine, encoding="utf-8")
-    other = next(p for p in out_dir.glob("*.md") if p != edited)
+    # another English draft: the template change below is to the English template
+    other = next(p for p in sorted(out_dir.glob("*.md")) if p != edited and p.suffixes == [".md"])
 
     code, out, err = run(capsys, *window, *PATHS)
     assert code == 0

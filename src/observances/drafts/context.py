@@ -58,20 +58,22 @@ def build_context(
 
 def _observance(obs: Observance, year: int, words: Wording) -> dict[str, Any]:
     name_en = obs.name_in(year)
-    # no name in this language: the English one, never a placeholder (it would reach the
-    # subject); build_context adds a visible notice saying so
-    name = obs.name_for(words.language, year) or name_en
+    local = obs.name_for(words.language, year)
+    # no name in this language: the body asks for it (a marked placeholder), while the subject
+    # uses the English one, never a placeholder; build_context adds a notice saying so
+    name = local or todo(words.missing_name(name_en))
+    subject_name = local or name_en
     # the short name is English; another language uses its full name
-    short = obs.short_name if words.language == "en" and name == obs.name else None
+    short = obs.short_name if words.language == "en" and subject_name == obs.name else None
     # the registry's article is for the English name: another language's words decide
-    article = obs.article if name == obs.name else None
+    article = obs.article if subject_name == obs.name else None
     return {
         "id": obs.id,
         "name": name,
         "the_name": words.the_name(name, article),
         "name_en": name_en,
         "short_name": short or name,
-        "the_short_name": words.the_name(short or name, article),
+        "the_short_name": words.the_name(short or subject_name, article),
         "kind": obs.kind.value,
         "noun": words.noun(obs.kind).word,
         "the_noun": words.the_noun(obs.kind),

@@ -206,7 +206,8 @@ class Wording(ABC):
 
     def name_not_in_language(self, name_en: str) -> str:
         """The visible note when no source gives the name in this language."""
-        return f"no source gives the name in this language for \u201c{name_en}\u201d"
+        # the language's own request for the name, which its draft already shows
+        return self.missing_name(name_en)
 
     def moved_notice(self, the_name: str, old: str, new: str, sent_on: str) -> str:
         """The correction of a moved date, to the recipients of earlier drafts."""
