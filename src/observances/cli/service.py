@@ -8,14 +8,15 @@ from typing import TYPE_CHECKING
 import click
 
 from observances.cli.options import (
-    date_option,
-    json_option,
+    format_option,
     profile_option,
     registry_option,
     settings_with,
     templates_option,
+    window,
+    window_options,
 )
-from observances.cli.output import echo_json, table
+from observances.cli.output import echo_json, echo_records, table
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -38,6 +39,18 @@ def _local(instant: dt.datetime, zone: dt.tzinfo) -> str:
     return instant.astimezone(zone).isoformat(timespec="minutes")
 
 
+def _human(instant: dt.datetime, zone: dt.tzinfo) -> str:
+    """A send time as the other tables write dates: Thu 10 Dec 2026 09:00."""
+    local = instant.astimezone(zone)
+    return f"{_human_day(local.date())} {local:%H:%M}"
+
+
+def _human_day(day: dt.date) -> str:
+    from observances.words import for_language
+
+    return for_language("en").short_range(day, day)
+
+
 def _logging() -> None:
     import logging
 
@@ -48,35 +61,32 @@ def _logging() -> None:
 
 
 @click.command()
-@date_option("--from", "start", "First day of send times (default: today, configured zone).")
-@click.option(
-    "--days",
-    type=click.IntRange(min=1),
-    help="How many days of send times (default: the longest lead time plus 7).",
-)
-@json_option
+@window_options(default_days=None)
+@format_option
 @registry_option
 @profile_option
 def plan(
     start: dt.date | None,
+    end: dt.date | None,
     days: int | None,
-    as_json: bool,
+    fmt: str,
     registry_path: str | None,
     profile_path: str | None,
 ) -> None:
     """The drafts to come: what is sent, and when, with its outbox status if known.
 
     Without --from, also the drafts whose send time passed while their date is still ahead:
-    the service sends those at its next tick."""
+    the service sends those at its next tick. --from, --to and --days are days of send
+    times in the configured zone; the default is the longest lead time plus 7 days."""
     from observances import wiring
     from observances.delivery import planner
 
     settings = settings_with(registry_path, profile_path)
     registry, profile = _load(settings)
     schedule = wiring.schedule_for(settings)
-    first = start or wiring.local_today(settings)()
     longest = planner.lead_days_horizon(profile, registry)
-    last = first + dt.timedelta(days=(days or longest + planner.MARGIN_DAYS) - 1)
+    today = wiring.local_today(settings)()
+    first, last = window(start, end, days, today, longest + planner.MARGIN_DAYS)
     sends = [
         send
         for send in planner.plan(
@@ -105,7 +115,12 @@ def plan(
         for send in sends
     ]
     # corrections and notices the service planned and has not sent yet (docs/emails.md)
-    rows += [
+    fixes = [
+        row
+        for row in (outbox.rows(since=first) if outbox else [])
+        if row.key.lead_days == planner.CORRECTION and row.status.value in ("pending", "retry")
+    ]
+    fix_rows: list[dict[str, object]] = [
         {
             "id": row.key.observance_id,
             "occurrence_date": row.key.occurrence_date.isoformat(),
@@ -114,11 +129,10 @@ def plan(
             "send_at": _local(row.next_attempt_at, schedule.zone),
             "status": row.status.value,
         }
-        for row in (outbox.rows(since=first) if outbox else [])
-        if row.key.lead_days == planner.CORRECTION and row.status.value in ("pending", "retry")
+        for row in fixes
     ]
-    if as_json:
-        echo_json(rows)
+    if fmt != "table":
+        echo_records(fmt, rows + fix_rows)
         return
     if not rows:
         click.echo(f"No drafts to send from {first} to {last}.")
@@ -127,22 +141,32 @@ def plan(
         ("SEND AT", "LEAD", "DATE", "ID", "STATUS"),
         [
             (
-                str(r["send_at"]),
-                "correction" if r["lead_days"] == planner.CORRECTION else str(r["lead_days"]),
-                str(r["occurrence_date"]),
+                _human(send.send_at, schedule.zone),
+                f"{send.key.lead_days}d",
+                _human_day(send.key.occurrence_date),
                 # a send in another language than the profile's is its own row: say which
-                str(r["id"]) + ("" if r["language"] == profile.language else f" ({r['language']})"),
+                send.key.observance_id + (f" ({send.key.language})" if send.key.language else ""),
                 str(r["status"]),
             )
-            for r in rows
+            for send, r in zip(sends, rows, strict=True)
+        ]
+        + [
+            (
+                _human(row.next_attempt_at, schedule.zone),
+                "correction",
+                _human_day(row.key.occurrence_date),
+                row.key.observance_id + (f" ({row.key.language})" if row.key.language else ""),
+                row.status.value,
+            )
+            for row in fixes
         ],
         ("cyan", "", "", "", "bright_black"),
     )
 
 
 @click.command()
-@json_option
-def status(as_json: bool) -> None:
+@format_option(formats=("table", "json"))
+def status(fmt: str) -> None:
     """The outbox: counts by status, what failed or was skipped and why, the next send."""
     from observances import clock, wiring
     from observances.settings import load_settings
@@ -150,13 +174,13 @@ def status(as_json: bool) -> None:
     settings = load_settings()
     outbox = wiring.existing_outbox(settings)
     if outbox is None:
-        if as_json:
+        if fmt == "json":
             echo_json({"outbox": None})
         else:
             click.echo(f"No outbox yet in {settings.data_dir}; `observances run` creates it.")
         return
     report = outbox.report(clock.now())
-    if as_json:
+    if fmt == "json":
         echo_json(report.as_json())
         return
     counts = report.counts.items()
@@ -164,8 +188,8 @@ def status(as_json: bool) -> None:
     nxt = report.next_send
     if nxt is not None:
         click.echo(
-            f"next: {nxt.key.observance_id} {nxt.key.occurrence_date} ({nxt.key.lead_days}d) "
-            f"at {_local(nxt.next_attempt_at, settings.zone)}"
+            f"next: {nxt.key.observance_id} {_human_day(nxt.key.occurrence_date)} "
+            f"({nxt.key.lead_days}d) at {_human(nxt.next_attempt_at, settings.zone)}"
         )
     # a refused recipient is refused again by every draft: one line per address, with a count
     refused = [r for r in report.problems if r.status.value == "sent" and r.refused]
@@ -178,7 +202,7 @@ def status(as_json: bool) -> None:
                 [
                     (
                         r.key.observance_id,
-                        r.key.occurrence_date.isoformat(),
+                        _human_day(r.key.occurrence_date),
                         f"{r.key.lead_days}d",
                         r.status.value,
                         str(r.attempts),
