@@ -245,7 +245,7 @@ def test_drafts_keeps_an_edited_file_and_only_force_replaces_it(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     out_dir = tmp_path / "out"
-    window = ("drafts", "--from", "2027-09-10", "--to", "2027-09-16", "--out", str(out_dir))
+    window = ("drafts", "--from", "2027-09-10", "--to", "2027-09-16", "--output", str(out_dir))
     code, out, _ = run(capsys, *window, *PATHS)
     assert code == 0
     edited = out_dir / "2027-09-12-south-south-cooperation.md"

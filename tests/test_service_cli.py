@@ -179,10 +179,6 @@ def test_plan_shows_a_pending_correction(env: Path, capsys: pytest.CaptureFixtur
     code, out, _ = run(capsys, "plan")
     assert code == 0
     line = next(line for line in out.splitlines() if "correction" in line)
-    assert line.split() == [
-        "2027-09-05T13:00+02:00",
-        "correction",
-        "2027-09-12",
-        "south-south-cooperation",
-        "retry",
-    ]
+    assert "Sun 12 Sep 2027" in line
+    assert "south-south-cooperation" in line
+    assert line.split()[-1] == "retry"
