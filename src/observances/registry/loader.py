@@ -27,13 +27,16 @@ _HINTS = {
     "nth": "a fifth weekday is missing from most months, so a rule says `last` instead",
 }
 
-_TOP_KEYS = ("revision", "tags", "observances")
+_TOP_KEYS = ("revision", "tags", "themes", "observances")
 
 
 def load(path: str | os.PathLike[str]) -> Registry:
     """Load and validate the registry at `path`; raise RegistryError listing every problem."""
+    from observances.yamlsource import MAX_BYTES, decode
+
     try:
-        data = FilePath(path).read_bytes()
+        with FilePath(path).open("rb") as file:
+            data = file.read(MAX_BYTES + 1)  # one byte more tells a file over the limit
     except FileNotFoundError:
         message = "no such file; pass --registry PATH or set OBSERVANCES_REGISTRY"
         raise RegistryError([Problem(str(path), None, "", message)]) from None
@@ -45,10 +48,9 @@ def load(path: str | os.PathLike[str]) -> Registry:
     registry = registry_cache.read(cache, key) if cache else None
     if registry is not None:
         return registry
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise RegistryError([Problem(str(path), None, "", f"not UTF-8 text: {exc}")]) from None
+    text, problems = decode(data, str(path))
+    if text is None:
+        raise RegistryError(problems)
     registry = loads(text, str(path))
     if cache is not None:
         _work_out_ahead(registry)
@@ -68,8 +70,11 @@ def _work_out_ahead(registry: Registry) -> None:
 
 def loads(text: str, file: str = "observances.yaml") -> Registry:
     """Validate registry YAML text; `file` names it in problems."""
-    from observances.yamlsource import fast_load
+    from observances.yamlsource import check_text, fast_load
 
+    problems = check_text(text, file)
+    if problems:
+        raise RegistryError(problems)
     data = fast_load(text)
     if data is not None:
         registry, findings = _validate(data)
@@ -128,7 +133,11 @@ def _validate(data: Any) -> tuple[Registry | None, list[Finding]]:
     header: Registry | None = None
     try:
         header = TypeAdapter(Registry).validate_python(
-            {"revision": data.get("revision"), "tags": data.get("tags")}
+            {
+                "revision": data.get("revision"),
+                "tags": data.get("tags"),
+                "themes": data.get("themes") or {},
+            }
         )
     except ValidationError as exc:
         findings += validation_findings(data, (), exc, _HINTS)
@@ -147,7 +156,12 @@ def _validate(data: Any) -> tuple[Registry | None, list[Finding]]:
     if header is None:
         return None, findings
     findings += check(valid, header.tags)
-    registry = Registry(header.revision, header.tags, tuple(obs for _, obs in valid))
+    findings += [
+        (("themes", tag), f"not a tag; themes name tags: {', '.join(sorted(header.tags))}")
+        for tag in header.themes
+        if tag not in header.tags
+    ]
+    registry = Registry(header.revision, header.tags, tuple(obs for _, obs in valid), header.themes)
     return (None if findings else registry), findings
 
 

@@ -11,10 +11,12 @@ import asyncio
 import contextlib
 import datetime as dt
 import hashlib
+import logging
 import threading
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -24,11 +26,14 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from observances.calendar.feedset import Feed, FeedOptions
+from observances.calendar.feedset import Feed, FeedOptions, OverBudget
+from observances.calendar.stamps import StampBook
 from observances.reloading import Live
 from observances.web.pages import index_html
 from observances.web.state import Loaded
 from observances.words import LANGUAGES
+
+log = logging.getLogger(__name__)
 
 MAX_QUERY = 2048  # a token is 20-100 characters; anything this long is not a subscriber
 MAX_PATH = 1024
@@ -41,6 +46,8 @@ class HealthCheck:
     name: str
     ok: bool
     detail: str = ""
+    degraded: bool = False
+    """Working on a fallback (the last good templates): /healthz says degraded, not down."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,60 +60,110 @@ class Rendered:
     headers: dict[str, str]
 
 
-def render(
-    feed: Feed,
-    loaded: Loaded,
-    years: tuple[int, int],
-    alarm_days: tuple[int, ...],
-    language: str = "en",
-) -> Rendered:
-    body = feed.build(loaded.registry, loaded.profile, years, alarm_days, language)
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'  # strong: from the bytes served
-    revision = loaded.registry.revision
-    modified = format_datetime(
-        dt.datetime(revision.year, revision.month, revision.day, tzinfo=dt.UTC), usegmt=True
-    )
-    headers = {
-        "content-type": "text/calendar; charset=utf-8",
-        "content-disposition": f'inline; filename="{feed.filename_in(language)}"',
-        "etag": etag,
-        "last-modified": modified,
-        # private feeds must not sit in shared caches; an hour matches no client's poll anyway
-        "cache-control": ("private" if feed.private else "public") + ", max-age=3600",
-    }
-    return Rendered(body, etag, modified, headers)
+ARCHIVE_KEEP = 32
+"""Archive feeds kept built at once; a crawler walking every past year must not fill memory."""
 
 
 class FeedCache:
-    """Rendered feeds for one registry generation and window; cleared when either changes."""
+    """Rendered feeds by feed, window and registry generation, and when each feed's bytes were
+    first served.
 
-    def __init__(self, alarm_days: tuple[int, ...]) -> None:
-        self._alarm_days = alarm_days
-        self._key: tuple[int, tuple[int, int]] | None = None
-        self._feeds: dict[str, Rendered] = {}
+    Last-Modified is the time this server first produced the bytes it serves (a digest history
+    per feed), not a date taken from the inputs: the bytes also change with the profile, the
+    feed settings, the language and the window's shift on 1 January, which no input's date
+    says. When the digest changes, Last-Modified moves to now, and at least one second past
+    the previous value, so `If-Modified-Since` can only answer 304 for bytes the client has
+    seen. A restart starts the history anew: every feed is then "modified" at start-up, which
+    costs each client one full download and never a stale calendar."""
+
+    def __init__(
+        self,
+        options: FeedOptions,
+        now: Callable[[], dt.datetime],
+        stamps_path: Path | None = None,
+    ) -> None:
+        self._options = options
+        self._now = now
+        # events' SEQUENCE and LAST-MODIFIED by content (calendar/stamps.py), kept in a file
+        # when there is one, so that a restart does not send a SEQUENCE back down
+        self._stamps_path = stamps_path
+        self._stamps = StampBook()
+        if stamps_path is not None and stamps_path.exists():
+            self._stamps = StampBook.from_json(stamps_path.read_text(encoding="utf-8"))
+        self._feeds: dict[tuple[str, tuple[int, int]], tuple[int, Rendered]] = {}
+        self._seen: dict[str, tuple[str, dt.datetime]] = {}  # key -> (etag, first served)
         self._lock = threading.Lock()
         self.builds = 0  # how many feeds were built: tests check a 304 builds nothing
 
-    def get(
-        self, loaded: Loaded, years: tuple[int, int], name: str, language: str = "en"
-    ) -> Rendered | None:
-        if self._key != (loaded.generation, years):
+    def get(self, loaded: Loaded, key: str, years: tuple[int, int]) -> Rendered | None:
+        hit = self._feeds.get((key, years))
+        if hit is None or hit[0] != loaded.generation:
             return None
-        return self._feeds.get(f"{name}.{language}")
+        return hit[1]
 
     def render(
-        self, loaded: Loaded, years: tuple[int, int], feed: Feed, language: str = "en"
+        self, loaded: Loaded, key: str, years: tuple[int, int], feed: Feed, language: str = "en"
     ) -> Rendered:
+        """Build the feed `key` ("all", "all.fr", "all/2019" for an archive, "all/2019.fr")
+        in `language`; raises OverBudget."""
         with self._lock:  # concurrent misses build once
-            key = (loaded.generation, years)
-            if self._key != key:
-                self._key, self._feeds = key, {}
-            rendered = self._feeds.get(f"{feed.name}.{language}")
-            if rendered is None:
-                rendered = render(feed, loaded, years, self._alarm_days, language)
-                self._feeds[f"{feed.name}.{language}"] = rendered
-                self.builds += 1
+            hit = self.get(loaded, key, years)
+            if hit is not None:
+                return hit
+            options = self._options
+            stamper = self._stamps.for_feed(key, self._now().astimezone(dt.UTC))
+            body = feed.build(
+                loaded.registry,
+                loaded.profile,
+                years,
+                options.alarms(feed),
+                language,
+                budget=options.budget,
+                stamper=stamper,
+                send_at=options.send_at,
+            )
+            self.builds += 1
+            self._save_stamps()
+            etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'  # strong: from the bytes
+            modified = format_datetime(self._first_served(key, etag), usegmt=True)
+            headers = {
+                "content-type": "text/calendar; charset=utf-8",
+                "content-disposition": f'inline; filename="{key.replace("/", "-")}.ics"',
+                "etag": etag,
+                "last-modified": modified,
+                # private feeds must not sit in shared caches; an hour matches no client's poll
+                "cache-control": ("private" if feed.private else "public") + ", max-age=3600",
+            }
+            rendered = Rendered(body, etag, modified, headers)
+            kept = {
+                k: v
+                for k, v in self._feeds.items()
+                if v[0] == loaded.generation and k != (key, years)
+            }
+            if len(kept) >= ARCHIVE_KEEP + len(loaded.feeds):
+                oldest = next((k for k in kept if "/" in k[0]), None)  # the oldest archive
+                kept.pop(oldest, None)  # type: ignore[arg-type]
+            kept[(key, years)] = (loaded.generation, rendered)
+            self._feeds = kept
             return rendered
+
+    def _save_stamps(self) -> None:
+        if self._stamps_path is None or not self._stamps.changed:
+            return
+        partial = self._stamps_path.with_suffix(".partial")
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(self._stamps.to_json(), encoding="utf-8")
+        partial.replace(self._stamps_path)  # atomic: a crash leaves the old file whole
+
+    def _first_served(self, key: str, etag: str) -> dt.datetime:
+        now = self._now().astimezone(dt.UTC).replace(microsecond=0)
+        seen = self._seen.get(key)
+        if seen is not None and seen[0] == etag:
+            return seen[1]
+        if seen is not None and now <= seen[1]:
+            now = seen[1] + dt.timedelta(seconds=1)  # changed within a second, or clock behind
+        self._seen[key] = (etag, now)
+        return now
 
 
 def not_modified(request: Request, rendered: Rendered) -> bool:
@@ -150,6 +207,8 @@ def create_app(
     options: FeedOptions,
     *,
     today: Callable[[], dt.date],
+    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    stamps_path: Path | None = None,
     base_url: str | None = None,
     health_checks: Sequence[Callable[[], HealthCheck]] = (),
     status: Callable[[], dict[str, Any]] | None = None,
@@ -159,10 +218,10 @@ def create_app(
     `live.refresh()` themselves). `today` places the feed window and the index page's next
     days; `base_url` is the public address for subscribe links (default: the request's). The
     service adds its heartbeat through `health_checks` and its outbox through `status`."""
-    cache = FeedCache(options.alarm_days)
+    cache = FeedCache(options, now, stamps_path)
 
-    def window() -> tuple[int, int]:
-        return options.years(today())
+    def window(name: str | None = None) -> tuple[int, int]:
+        return options.years(today(), name)
 
     def not_found() -> Response:
         # the same answer for an unknown feed and a wrong token: existence does not leak
@@ -173,14 +232,20 @@ def create_app(
         found = loaded.feeds.get(request.path_params["name"])
         if found is None or not found.allows(request.query_params.get("token")):
             return not_found()
-        # /feeds/<name>.<lang>.ics: names and descriptions in one of the UN languages
-        language = request.path_params.get("lang", "en")
-        if language not in LANGUAGES:
+        where = _feed_key(loaded, found, request.path_params, today(), options)
+        if where is None:
             return not_found()
-        years = window()
-        rendered = cache.get(loaded, years, found.name, language)
+        key, years, language = where
+        rendered = cache.get(loaded, key, years)
         if rendered is None:  # first request after a change: build off the event loop
-            rendered = await run_in_threadpool(cache.render, loaded, years, found, language)
+            try:
+                rendered = await run_in_threadpool(
+                    cache.render, loaded, key, years, found, language
+                )
+            except OverBudget as exc:
+                # a client keeps its last copy on a 5xx; a partial calendar it would not
+                log.error("%s", exc)
+                return PlainTextResponse(f"{exc}\n", status_code=503)
         if not_modified(request, rendered):
             headers = {k: v for k, v in rendered.headers.items() if k != "content-type"}
             return Response(status_code=304, headers=headers)
@@ -203,6 +268,9 @@ def create_app(
         body = health(live, health_checks)
         body["feeds"] = [f.name for f in loaded.feeds.values() if not f.private]
         body["feed_window"] = list(window())
+        body["feed_windows"] = {
+            f.name: list(window(f.name)) for f in loaded.feeds.values() if not f.private
+        }
         body["feed_builds"] = cache.builds
         if status is not None:
             body["service"] = status()
@@ -224,6 +292,8 @@ def create_app(
         # before "{name}.ics", which would take "all.fr" for a name
         Route("/feeds/{name}.{lang}.ics", feed, methods=["GET", "HEAD"]),
         Route("/feeds/{name}.ics", feed, methods=["GET", "HEAD"]),
+        Route("/feeds/{name}/{year:int}.{lang}.ics", feed, methods=["GET", "HEAD"]),
+        Route("/feeds/{name}/{year:int}.ics", feed, methods=["GET", "HEAD"]),
         Route("/healthz", healthz, methods=["GET", "HEAD"]),
         Route("/status", status_page, methods=["GET"]),
     ]
@@ -237,7 +307,7 @@ def health(live: Live[Loaded], checks: Sequence[Callable[[], HealthCheck]]) -> d
     """ok; degraded while a reload has failed (the last good version is served, so this is
     no reason to answer 503); unhealthy when a check provided by the service fails."""
     results = [check() for check in checks]
-    state = "degraded" if live.problems else "ok"
+    state = "degraded" if live.problems or any(r.degraded for r in results) else "ok"
     if not all(result.ok for result in results):
         state = "unhealthy"
     loaded = live.current()
@@ -251,8 +321,41 @@ def health(live: Live[Loaded], checks: Sequence[Callable[[], HealthCheck]]) -> d
     }
 
 
+def _feed_key(
+    loaded: Loaded,
+    feed: Feed,
+    params: Mapping[str, Any],
+    today: dt.date,
+    options: FeedOptions,
+) -> tuple[str, tuple[int, int], str] | None:
+    """The cache key, years and language of a feed request (None: no such feed). The years
+    are the feed's window, or for an archive (`/feeds/<name>/<year>.ics`) one past year from
+    the registry's first year on; `/feeds/<name>.<lang>.ics` is in one of the UN languages."""
+    language = params.get("lang", "en")
+    if language not in LANGUAGES:
+        return None
+    suffix = "" if language == "en" else f".{language}"
+    year = params.get("year")
+    if year is None:
+        return f"{feed.name}{suffix}", options.years(today, feed.name), language
+    if not earliest_year(loaded) <= year < today.year:
+        return None
+    return f"{feed.name}/{year}{suffix}", (year, year), language
+
+
+def earliest_year(loaded: Loaded) -> int:
+    """The first year any observance was held: archives start there."""
+    return min(
+        (span.since for obs in loaded.registry.observances for span in obs.dates),
+        default=dt.MINYEAR,
+    )
+
+
 async def _poll(live: Live[Loaded], seconds: float) -> None:
     """Look for edits every `seconds`; loading runs in a thread, off the event loop."""
     while True:
         await asyncio.sleep(seconds)
-        await run_in_threadpool(live.refresh)
+        try:
+            await run_in_threadpool(live.refresh)
+        except Exception:  # never the end of reloading: the next edit is tried again
+            log.exception("looking for edits failed")
