@@ -40,6 +40,7 @@ class PlainDraft:
     html: str
     placeholders: tuple[str, ...]
     dates: str
+    language: str = "en"
 
 
 REGISTRY_YAML = """\
@@ -169,7 +170,7 @@ class FakeClock:
         self.now += dt.timedelta(**delta)
 
 
-def plain(occurrence: Occurrence, lead_days: int) -> PlainDraft:
+def plain(occurrence: Occurrence, lead_days: int, language: str | None = None) -> PlainDraft:
     subject = f"AIPR marks the {occurrence.name}"
     return PlainDraft(
         subject=subject,

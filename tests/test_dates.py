@@ -186,8 +186,9 @@ def test_no_edition_when_the_first_year_is_unknown() -> None:
 
 @pytest.mark.parametrize(
     ("n", "word"),
-    [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"), (13, "13th"),
-     (21, "21st"), (22, "22nd"), (101, "101st"), (111, "111th"), (112, "112th")],
+    [(1, "first"), (2, "second"), (3, "third"), (9, "ninth"), (10, "10th"), (11, "11th"),
+     (12, "12th"), (13, "13th"), (21, "21st"), (22, "22nd"), (101, "101st"), (111, "111th"),
+     (112, "112th")],
 )  # fmt: skip
 def test_english_ordinals(n: int, word: str) -> None:
     from observances.words.en import ordinal

@@ -26,10 +26,11 @@ PATHS = [
 def test_preview_south_south_2027(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "preview", "south-south-cooperation", "--year", "2027", *PATHS)
     assert code == 0
-    assert out.startswith("Subject: AIPR marks the United Nations Day for South-South Cooperation")
+    assert out.startswith("Subject: AIPR marks the Day for South-South Cooperation, 12 Sep")
     assert "\n# AIPR marks the United Nations Day for South-South Cooperation\n" in out
-    assert "Sunday 12 September 2027: the 24th United Nations Day" in out
-    assert "the Day has been marked on 12 September since 2012 (decision 66/550)" in out
+    assert "Sunday 12 September 2027: the 24th Day for South-South Cooperation*" in out
+    assert "The Day has been marked on 12 September since 2012 (decision 66/550)" in out
+    assert "What the sources say" not in out  # the notes are in Sources, once
     assert "7 placeholders in" in err
     assert "[[TODO: a quote from the Director of the Latin American Program]]" in err
 
@@ -92,9 +93,26 @@ def test_html_and_spanish(capsys: pytest.CaptureFixture[str]) -> None:
         *PATHS,
     )
     assert code == 0
-    assert "<h1>AIPR conmemora <mark>[[TODO: nombre oficial en español" in out
-    assert "21 de junio de 2027" in out
+    assert out.startswith("<!DOCTYPE html>")
+    assert "Subject:" not in out
+    name = "International Day of the Celebration of the Solstice"
+    assert f"<title>AIPR conmemora {name}, 21 de junio de 2027</title>" in out
     assert '<div lang="es" dir="ltr">' in out
+    assert '<html lang="es">' in out
+    assert "<mark" not in out
+    assert "<style" not in out
+    assert "ninguna fuente da el nombre oficial en español" in out
+
+
+@pytest.mark.parametrize("fmt", ["md", "MD", "markdown"])
+def test_md_is_markdown_and_lang_takes_any_case(
+    capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    args = ("preview", "south-south-cooperation", "--year", "2027", *PATHS)
+    code, out, _ = run(capsys, *args, "--format", fmt, "--lang", "ES")
+    assert code == 0
+    assert out.startswith("Subject: AIPR conmemora el Día de las Naciones Unidas")
+    assert "\n# AIPR conmemora" in out
 
 
 @pytest.mark.parametrize(
@@ -186,7 +204,7 @@ def test_drafts_writes_one_file_per_occurrence_and_language(
         *PATHS,
     )
     assert code == 0
-    names = sorted(p.name for p in out_dir.iterdir())
+    names = sorted(p.name for p in out_dir.iterdir() if not p.name.startswith("."))
     registry = load(ROOT / "observances.yaml")
     aipr = load_profile(ROOT / "profiles" / "aipr.yaml")
     window = occurrences(aipr.marked(registry), dt.date(2027, 9, 1), dt.date(2027, 12, 31))
@@ -203,8 +221,7 @@ def test_drafts_writes_one_file_per_occurrence_and_language(
     assert f"{len(wanted)} drafts from 2027-09-01 to 2027-12-31" in out
     text = (out_dir / "2027-09-12-south-south-cooperation.md").read_text(encoding="utf-8")
     assert text.startswith(
-        "Subject: AIPR marks the United Nations Day for South-South Cooperation, "
-        "12 September 2027\n\n# "
+        "Subject: AIPR marks the Day for South-South Cooperation, 12 September 2027\n\n# "
     )
     code, _, _ = run(
         capsys,
@@ -222,6 +239,47 @@ def test_drafts_writes_one_file_per_occurrence_and_language(
     )
     assert code == 1
     assert (out_dir / "2027-09-12-south-south-cooperation.es.md").exists()
+
+
+def test_drafts_keeps_an_edited_file_and_only_force_replaces_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out_dir = tmp_path / "out"
+    window = ("drafts", "--from", "2027-09-10", "--to", "2027-09-16", "--output", str(out_dir))
+    code, out, _ = run(capsys, *window, *PATHS)
+    assert code == 0
+    edited = out_dir / "2027-09-12-south-south-cooperation.md"
+    assert f"{edited}  new  " in out
+    assert (out_dir / ".observances-drafts.json").exists()
+    mine = edited.read_text(encoding="utf-8").replace("[[TODO: a quote", "Our own words. [[TODO")
+    edited.write_text(mine, encoding="utf-8")
+    # another English draft: the template change below is to the English template
+    other = next(p for p in sorted(out_dir.glob("*.md")) if p != edited and p.suffixes == [".md"])
+
+    code, out, err = run(capsys, *window, *PATHS)
+    assert code == 0
+    assert edited.read_text(encoding="utf-8") == mine  # the person's work is still there
+    assert f"{edited}  kept (edited)  " in out
+    assert f"{other}  unchanged  " in out
+    assert "1 edited draft kept, not replaced (--force replaces them)" in err
+
+    # a template change updates the files the tool wrote, and still keeps the edited one
+    templates = tmp_path / "templates"
+    import shutil
+
+    shutil.copytree(ROOT / "templates", templates)
+    main = templates / "statement.md.j2"
+    main.write_text(main.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    changed = [*PATHS[:4], "--templates", str(templates)]
+    code, out, _ = run(capsys, *window, *changed)
+    assert f"{other}  updated  " in out
+    assert f"{edited}  kept (edited)  " in out
+
+    code, out, err = run(capsys, *window, *changed, "--force")
+    assert code == 0
+    assert f"{edited}  replaced (edited, --force)  " in out
+    assert "Our own words." not in edited.read_text(encoding="utf-8")
+    assert "kept" not in err
 
 
 def test_commands_do_not_import_template_libraries_at_start() -> None:

@@ -131,7 +131,7 @@ def test_a_notice_survives_a_template_that_leaves_it_out(tmp_path: Path) -> None
     assert len(draft.placeholders) == 2  # and the first year behind the edition
 
 
-def test_spanish_name_is_asked_for_never_invented() -> None:
+def test_a_missing_spanish_name_never_reaches_the_subject_and_the_body_says_why() -> None:
     # the names research found no Spanish name for this day (tests/data/reference/names.tsv)
     solstice = "International Day of the Celebration of the Solstice"
     draft = render(
@@ -141,11 +141,16 @@ def test_spanish_name_is_asked_for_never_invented() -> None:
         language="es",
         today=TODAY,
     )
-    wanted = f"[[TODO: nombre oficial en español de «{solstice}»]]"
-    assert wanted in draft.subject
+    assert draft.subject == f"AIPR conmemora {solstice}, 21 de junio de 2027"
+    assert "TODO" not in draft.subject
+    wanted = (
+        f"[[TODO: ninguna fuente da el nombre oficial en español de «{solstice}»: "
+        "se usa el nombre en inglés]]"
+    )
+    assert wanted in draft.markdown
     assert wanted in draft.placeholders
     assert "21 de junio de 2027" in draft.markdown
-    assert "9.º" in draft.markdown
+    assert "noveno" in draft.markdown  # the ninth: first to ninth in words
 
 
 def test_spanish_name_from_the_registry_when_a_source_gives_it() -> None:
@@ -196,7 +201,10 @@ def test_html_escapes_registry_text() -> None:
     assert "<script" not in draft.html  # ... and the HTML shows it as text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in draft.html
     assert "<img" not in draft.html
-    assert "<mark>[[TODO:" in draft.html
+    assert '<span style="background-color:#fff176;color:#000000;">[[TODO:' in draft.html
+    assert "<mark" not in draft.html
+    # the title of the whole document is escaped too
+    assert "<script" not in draft.html_document
 
 
 def test_plain_text() -> None:

@@ -48,6 +48,10 @@ def draft(
     )
 
 
+def message() -> EmailMessage:
+    return build_message(draft(), ENVELOPE, NOW, days_ahead=7)
+
+
 @pytest.fixture
 def server() -> Iterator[SmtpServer]:
     with smtp_server() as running:
@@ -61,15 +65,20 @@ def smtp(server: SmtpServer, timeout: float = 5.0) -> SmtpTransport:
 # --- the message -------------------------------------------------------------------------------
 
 
-def test_subject_names_the_lead_time_and_the_date() -> None:
-    assert subject_line(draft().subject, "12 September 2027", 7) == (
-        "[Draft, 7 days ahead] AIPR marks the United Nations Day for South-South Cooperation,"
+def test_subject_says_the_real_distance_and_names_the_date_once() -> None:
+    assert subject_line(draft().subject, "12 September 2027", 11) == (
+        "[Draft, in 11 days] AIPR marks the United Nations Day for South-South Cooperation,"
         " 12 September 2027"
     )
     assert subject_line("X, 12 September 2027", "12 September 2027", 1) == (
-        "[Draft, 1 day ahead] X, 12 September 2027"
+        "[Draft, tomorrow] X, 12 September 2027"
     )
-    assert subject_line("X", "12 September 2027", 0).startswith("[Draft, for today] X")
+    assert subject_line("X", "12 September 2027", 0) == "[Draft, today] X, 12 September 2027"
+    assert subject_line("X", "12 de septiembre de 2027", 5, "es") == (
+        "[Borrador, en 5 días] X, 12 de septiembre de 2027"
+    )
+    assert subject_line("X", "12 de septiembre de 2027", 1, "es").startswith("[Borrador, mañana]")
+    assert subject_line("X", "12 de septiembre de 2027", 0, "es").startswith("[Borrador, hoy]")
 
 
 @pytest.mark.parametrize(
@@ -84,34 +93,49 @@ def test_subject_names_the_lead_time_and_the_date() -> None:
 )
 def test_a_subject_names_the_date_once_in_the_drafts_language(subject: str, dates: str) -> None:
     # the draft words its own dates; the subject must not add an English date after them
-    assert subject_line(subject, dates, 7) == f"[Draft, 7 days ahead] {subject}"
+    assert subject_line(subject, dates, 7) == f"[Draft, in 7 days] {subject}"
 
 
-def test_message_has_alternatives_an_attachment_and_the_placeholders_on_top() -> None:
-    msg = build_message(draft(), ENVELOPE, NOW)
+def test_message_has_alternatives_attachments_and_the_placeholders_on_top() -> None:
+    msg = build_message(draft(), ENVELOPE, NOW, days_ahead=7)
     assert [p.get_content_type() for p in msg.walk()] == [
         "multipart/mixed",
         "multipart/alternative",
         "text/plain",
         "text/html",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "text/markdown",
     ]
     assert msg["Message-ID"] == ENVELOPE.message_id
+    assert msg["In-Reply-To"] is None  # no thread given: the first mail of its occurrence
     assert msg["Date"] == "Sun, 05 Sep 2027 09:00:00 +0000"
-    attachment = next(msg.iter_attachments())
-    assert attachment.get_filename() == "2027-09-12-south-south-cooperation.md"
+    names = [a.get_filename() for a in msg.iter_attachments()]
+    assert names == [
+        "2027-09-12-south-south-cooperation.docx",
+        "2027-09-12-south-south-cooperation.md",
+    ]
     body = msg.get_body(("plain",))
     assert body is not None
     assert body.get_content().startswith("Fill in before publishing:\n  - [QUOTE]\n  - [SIGNATORY]")
     html = msg.get_body(("html",))
     assert html is not None
-    assert "<body><div><p><strong>Fill in before publishing" in html.get_content()
+    assert "<body><p style=" in html.get_content()
+    assert "Fill in before publishing" in html.get_content()
+
+
+def test_a_reply_in_the_thread_points_at_the_first_mail_and_keeps_its_own_id() -> None:
+    first = "<obs.aaaaaaaaaaaaaaaa@example.org>"
+    reply = Envelope(KEY, ENVELOPE.message_id, "d@example.org", ("a@example.org",), thread=first)
+    msg = build_message(draft(), reply, NOW, days_ahead=1)
+    assert msg["Message-ID"] == ENVELOPE.message_id
+    assert msg["In-Reply-To"] == first
+    assert msg["References"] == first
 
 
 @pytest.mark.parametrize("breaker", ["\r\n", "\n", "\r", "\u2028", "\u2029", "\x85", "\x0b"])
 def test_no_line_break_in_registry_text_can_start_a_header(breaker: str) -> None:
     evil = f"AIPR marks the Day{breaker}Bcc: victim@example.com"
-    msg = build_message(draft(evil), ENVELOPE, NOW)
+    msg = build_message(draft(evil), ENVELOPE, NOW, days_ahead=7)
     wire = msg.as_bytes()
     assert b"\r\nBcc:" not in wire
     parsed = BytesParser(policy=email.policy.default).parsebytes(wire)
@@ -138,7 +162,7 @@ def test_recipients_add_routes_by_tag_and_program_once_each() -> None:
 
 
 def test_smtp_delivers_the_message_as_built(server: SmtpServer) -> None:
-    msg = build_message(draft(), ENVELOPE, NOW)
+    msg = build_message(draft(), ENVELOPE, NOW, days_ahead=7)
     refused = smtp(server).send(msg, "drafts@example.org", ["a@example.org"])
     assert refused == {}
     [received] = server.accepted
@@ -151,7 +175,7 @@ def test_a_recipient_refused_among_accepted_ones_is_returned_not_raised(
     server: SmtpServer,
 ) -> None:
     server.script.rcpt["nobody@example.org"] = ["550 5.1.1 No such user"]
-    msg = build_message(draft(), ENVELOPE, NOW)
+    msg = build_message(draft(), ENVELOPE, NOW, days_ahead=7)
     refused = smtp(server).send(msg, "drafts@example.org", ["a@example.org", "nobody@example.org"])
     assert refused == {"nobody@example.org": (550, "5.1.1 No such user")}
     assert [r.recipients for r in server.accepted] == [["a@example.org"]]
@@ -172,30 +196,28 @@ def test_smtp_replies_are_sorted_into_transient_and_permanent(
     server.script.rcpt["a@example.org"] = rcpt
     server.script.data = data
     with pytest.raises(DeliveryError) as caught:
-        smtp(server).send(build_message(draft(), ENVELOPE, NOW), "d@example.org", ["a@example.org"])
+        smtp(server).send(message(), "d@example.org", ["a@example.org"])
     assert caught.value.permanent is permanent
 
 
 def test_nothing_listening_is_transient() -> None:
     transport = SmtpTransport("127.0.0.1", free_port(), security="none", timeout=2)
     with pytest.raises(DeliveryError, match="cannot connect") as caught:
-        transport.send(build_message(draft(), ENVELOPE, NOW), "d@example.org", ["a@example.org"])
+        transport.send(message(), "d@example.org", ["a@example.org"])
     assert not caught.value.permanent
 
 
 def test_a_server_slower_than_the_timeout_is_transient(server: SmtpServer) -> None:
     server.script.data_delays = [3.0]
     with pytest.raises(DeliveryError) as caught:
-        smtp(server, timeout=0.5).send(
-            build_message(draft(), ENVELOPE, NOW), "d@example.org", ["a@example.org"]
-        )
+        smtp(server, timeout=0.5).send(message(), "d@example.org", ["a@example.org"])
     assert not caught.value.permanent
 
 
 def test_starttls_against_a_server_without_it_is_transient(server: SmtpServer) -> None:
     transport = SmtpTransport("127.0.0.1", server.port, security="starttls", timeout=5)
     with pytest.raises(DeliveryError) as caught:
-        transport.send(build_message(draft(), ENVELOPE, NOW), "d@example.org", ["a@example.org"])
+        transport.send(message(), "d@example.org", ["a@example.org"])
     assert not caught.value.permanent
 
 
@@ -205,7 +227,7 @@ def test_the_password_never_shows_in_the_transport_or_its_errors() -> None:
     )
     assert "hunter2" not in repr(transport)
     with pytest.raises(DeliveryError) as caught:
-        transport.send(build_message(draft(), ENVELOPE, NOW), "d@example.org", ["a@example.org"])
+        transport.send(message(), "d@example.org", ["a@example.org"])
     assert "hunter2" not in str(caught.value)
 
 
@@ -226,7 +248,7 @@ def _shape(msg: EmailMessage) -> list[tuple[str, str | None, str]]:
 def test_maildir_and_dry_run_match_what_smtp_delivers(
     server: SmtpServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    msg = build_message(draft(), ENVELOPE, NOW)
+    msg = build_message(draft(), ENVELOPE, NOW, days_ahead=7)
     smtp(server).send(msg, "d@example.org", ["a@example.org"])
     MaildirTransport(tmp_path / "maildir").send(msg, "d@example.org", ["a@example.org"])
     [stored] = list(mailbox.Maildir(tmp_path / "maildir", create=False).iterkeys())

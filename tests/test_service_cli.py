@@ -10,6 +10,7 @@ import pytest
 from conftest import run_cli as run
 from service_kit import PROFILE_YAML, REGISTRY_YAML
 
+from observances.delivery.outbox import SCHEMA_VERSION
 from observances.delivery.ticker import InstanceLock
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +43,7 @@ def test_plan_lists_the_sends_to_come_in_the_configured_zone(
         "id": "south-south-cooperation",
         "occurrence_date": "2027-09-12",
         "lead_days": 21,
+        "language": "en",
         "send_at": "2027-08-22T09:00+02:00",
         "status": "not in outbox",
     }
@@ -68,17 +70,20 @@ def test_send_due_then_status_and_plan_show_the_outbox_without_secrets(
     )
     code, out, err = run(capsys, "send-due")
     assert code == 0
-    assert out.strip() == "sent 4, deferred 0, failed 0, dry run 0, skipped late 0"
-    assert len(list((env / "data" / "maildir" / "new").iterdir())) == 4
+    # 21 and 7 days before 12 September are both due: the 7-day draft goes, not a burst
+    assert out.strip() == "sent 3, deferred 0, failed 0, dry run 0, skipped late 0, superseded 1"
+    assert len(list((env / "data" / "maildir" / "new").iterdir())) == 3
     code, out, err = run(capsys, "status", "--json")
     report = json.loads(out)
-    assert report["counts"]["sent"] == 4
+    assert report["counts"]["sent"] == 3
+    assert report["counts"]["superseded"] == 1
     assert report["next_send"]["id"] == "democracy-day"
     code, text, _ = run(capsys, "status")
-    assert "sent: 4" in text
+    assert "sent: 3" in text
+    assert "superseded: 1" in text
     assert "hunter2" not in out + text + err
     code, out, _ = run(capsys, "plan", "--json")
-    assert {r["status"] for r in json.loads(out)} == {"sent", "pending"}
+    assert {r["status"] for r in json.loads(out)} == {"sent", "pending", "superseded"}
 
 
 def test_send_due_dry_run_logs_and_marks_without_writing_mail(
@@ -86,7 +91,7 @@ def test_send_due_dry_run_logs_and_marks_without_writing_mail(
 ) -> None:
     code, out, _ = run(capsys, "send-due", "--dry-run")
     assert code == 0
-    assert "dry run 4" in out
+    assert "dry run 3" in out
     assert not (env / "data" / "maildir").exists()
 
 
@@ -108,13 +113,16 @@ def test_status_lists_the_problems_and_why(env: Path, capsys: pytest.CaptureFixt
     templates.mkdir()
     (templates / "statement.md.j2").write_text("Subject: {{ nope }}\n\nBody\n", encoding="utf-8")
     code, out, _ = run(capsys, "send-due", "--templates", str(templates))
-    assert (code, out.strip()) == (0, "sent 0, deferred 0, failed 4, dry run 0, skipped late 0")
+    assert (code, out.strip()) == (
+        0,
+        "sent 0, deferred 0, failed 3, dry run 0, skipped late 0, superseded 1",
+    )
     code, out, _ = run(capsys, "status")
     assert code == 0
-    assert out.splitlines()[0] == "pending: 5  failed: 4"
+    assert out.splitlines()[0] == "pending: 5  failed: 3  superseded: 1"
     assert out.splitlines()[1] == "next: democracy-day Wed 15 Sep 2027 (7d) at Wed 8 Sep 2027 09:00"
     assert "Problems" in out
-    assert re.search(r"^south-south-cooperation +Sun 12 Sep 2027 +21d +failed ", out, re.M)
+    assert re.search(r"^south-south-cooperation +Sun 12 Sep 2027 +7d +failed ", out, re.M)
     assert "could not prepare the draft" in out
 
 
@@ -122,8 +130,6 @@ def test_an_outbox_of_a_newer_version_stops_each_command_with_exit_1(
     env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import sqlite3
-
-    from observances.delivery.outbox import SCHEMA_VERSION
 
     assert run(capsys, "send-due")[0] == 0
     with sqlite3.connect(env / "data" / "outbox.sqlite3") as db:
@@ -134,3 +140,45 @@ def test_an_outbox_of_a_newer_version_stops_each_command_with_exit_1(
         assert code == 1, command
         assert f"has schema version {SCHEMA_VERSION + 1}" in err
         assert "OBSERVANCES_DATABASE_URL" in err
+
+
+def test_status_shows_a_refused_recipient_once_with_a_count(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json as json_module
+    import sqlite3
+
+    assert run(capsys, "send-due")[0] == 0
+    reply = json_module.dumps({"gone@example.org": [550, "5.1.1 no such user"]})
+    with sqlite3.connect(env / "data" / "outbox.sqlite3") as db:
+        db.execute("UPDATE outbox SET refused = ? WHERE status = 'sent'", (reply,))
+        db.execute("UPDATE outbox SET last_error = 'refused: gone' WHERE status = 'sent'")
+    db.close()
+    code, out, _ = run(capsys, "status")
+    assert code == 0
+    assert out.count("gone@example.org") == 1
+    lines = [line.split() for line in out.splitlines() if "gone@example.org" in line]
+    assert lines == [["gone@example.org", "3", "550", "5.1.1", "no", "such", "user"]]
+    assert "Problems" not in out  # nothing else went wrong
+
+
+def test_plan_shows_a_pending_correction(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import sqlite3
+
+    assert run(capsys, "send-due")[0] == 0
+    with sqlite3.connect(env / "data" / "outbox.sqlite3") as db:
+        # what a pass plans when the date of an occurrence that drafts went out for moved
+        db.execute(
+            "INSERT INTO outbox (observance_id, occurrence_date, lead_days, send_at, status,"
+            " attempts, next_attempt_at, message_id, created_at, updated_at, language)"
+            " VALUES ('south-south-cooperation', '2027-09-12', -1, '2027-09-05 10:00:00',"
+            " 'retry', 1, '2027-09-05 11:00:00', '<c@x>', '2027-09-05 10:00:00',"
+            " '2027-09-05 10:00:00', '')"
+        )
+    db.close()
+    code, out, _ = run(capsys, "plan")
+    assert code == 0
+    line = next(line for line in out.splitlines() if "correction" in line)
+    assert "Sun 12 Sep 2027" in line
+    assert "south-south-cooperation" in line
+    assert line.split()[-1] == "retry"

@@ -193,17 +193,54 @@ def test_a_second_instance_exits_at_once_naming_the_lock_and_its_holder(
 def test_without_the_lock_two_processes_still_send_each_key_once(
     tmp_path: Path, server: SmtpServer
 ) -> None:
-    setup = Setup(tmp_path, server, lead_days="[21, 7, 1]")  # four drafts are due
+    # four drafts are due; two of them (21 and 7 days) for one day, so three go out
+    setup = Setup(tmp_path, server, lead_days="[21, 7, 1]")
     try:
         one = setup.start("--unsafe-no-lock")
         two = setup.start("--unsafe-no-lock")
         assert wait_for(
-            lambda: len(setup.rows()) > 0 and sum(s == Status.SENT for s in setup.statuses()) == 4,
+            lambda: len(setup.rows()) > 0 and sum(s == Status.SENT for s in setup.statuses()) == 3,
             timeout=30,
         ), one.output + two.output
         time.sleep(2)
         ids = [str(r.message["Message-ID"]) for r in server.accepted]
-        assert len(ids) == 4
-        assert len(set(ids)) == 4
+        assert len(ids) == 3
+        assert len(set(ids)) == 3
+        assert sum(s == Status.SUPERSEDED for s in setup.statuses()) == 1
     finally:
         setup.cleanup()
+
+
+def test_a_date_moved_after_a_send_gives_one_correction_even_across_kill_9(
+    setup: Setup, server: SmtpServer
+) -> None:
+    first = setup.start()
+    assert wait_for(lambda: setup.due_status() == Status.SENT, timeout=30), first.output
+    server.handler.data_started.clear()
+    server.script.data_delays = [8.0]  # the correction's DATA hangs; the process dies meanwhile
+    registry = setup.tmp / "registry.yaml"
+    registry.write_text(REGISTRY_YAML.replace('"09-12"', '"09-13"'), encoding="utf-8")
+    assert server.handler.data_started.wait(30), first.output
+    first.proc.kill()
+    first.proc.wait(5)
+    # the restarted process's clock starts later than the claim, as a real restart's would
+    setup.env["OBSERVANCES_FAKE_NOW"] = "2027-09-05T09:10:00+00:00"
+    second = setup.start()
+
+    def corrections() -> list[Row]:
+        return [r for r in setup.rows() if r.key.lead_days == -1]
+
+    assert wait_for(lambda: [r.status for r in corrections()] == [Status.SENT], timeout=30), (
+        second.output
+    )
+    time.sleep(2.5)  # more ticks: nothing more goes out
+    assert second.stop() == 0
+    (row,) = corrections()
+    sent = [r.message for r in server.accepted if "[Correction]" in str(r.message["Subject"])]
+    assert len(sent) == 1
+    assert {str(r.message["Message-ID"]) for r in server.handler.seen[1:]} == {row.message_id}
+    original = server.accepted[0].message
+    assert sent[0]["In-Reply-To"] == original["Message-ID"]
+    body = sent[0].get_body(("plain",))
+    assert body is not None
+    assert "now falls on 13 September 2027" in body.get_content()

@@ -82,7 +82,7 @@ def test_every_commented_default_in_the_file_is_the_default(run: Run) -> None:
     values = tomllib.loads(
         "\n".join(f"{name} = {value}" for name, value in shown.items() if name not in examples)
     )
-    assert len(values) == 19  # feed_windows and feed_marked_alarm_days (issue 16) included
+    assert len(values) == 20  # feed_windows, feed_marked_alarm_days (16), mail_from_name (11)
     assert Settings(**values) == Settings()
 
 

@@ -147,6 +147,9 @@ class Settings(BaseSettings):
         30.0, description="Seconds to wait for the SMTP server (0.1-600)."
     )
     mail_from: str = Field("observances@localhost", description="From address of the drafts.")
+    mail_from_name: str = Field(
+        "Observances drafts", description="Display name on From, shown by mail clients."
+    )
     mail_to: Annotated[tuple[str, ...], NoDecode] = Field(
         ("comms@localhost",), description="Recipients, comma-separated."
     )

@@ -164,14 +164,18 @@ def draft_renderer(
     templates: Callable[[], TemplateSet],
     today: Callable[[], dt.date],
 ) -> Renderer:
-    """The service's renderer: the statement draft, in the profile's language, as of `today`
-    (`local_today`, on the service's clock). `profile` and `templates` are read at each call,
-    so that an edit is picked up by the next draft."""
+    """The service's renderer: the statement draft, in `language` (None: the profile's), as
+    of `today` (`local_today`, on the service's clock). `profile` and `templates` are read at
+    each call, so that an edit is picked up by the next draft."""
     from observances.drafts.render import Draft, render
     from observances.occurrences import Occurrence
 
-    def renderer(occurrence: Occurrence, lead_days: int) -> Draft:  # noqa: ARG001 - the Renderer signature
-        return render(occurrence, profile(), templates(), today=today())
+    def renderer(
+        occurrence: Occurrence,
+        lead_days: int,  # noqa: ARG001 - the Renderer signature
+        language: str | None = None,
+    ) -> Draft:
+        return render(occurrence, profile(), templates(), language=language, today=today())
 
     return renderer
 
@@ -232,6 +236,7 @@ def mail_routing(settings: Settings) -> MailRouting:
         settings.mail_to,
         settings.mail_to_by_tag,
         settings.mail_to_by_program,
+        sender_name=settings.mail_from_name,
     )
 
 

@@ -34,21 +34,22 @@ if TYPE_CHECKING:
     from observances.occurrences import Occurrence
     from observances.registry import Observance
 
-FORMATS = ("markdown", "text", "html")
+FORMATS = ("markdown", "md", "text", "html")
 
 format_option = click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
+    type=click.Choice(FORMATS, case_sensitive=False),
     default="markdown",
     show_default=True,
-    help="Markdown, plain text, or HTML for email.",
+    help="Markdown (md), plain text, or HTML for email (a complete document).",
 )
 lang_option = click.option(
     "--lang",
     "language",
     metavar="LANG",
-    help="The draft's language: en, es, fr, ar, zh or ru (default: the profile's).",
+    callback=lambda _ctx, _param, value: value.lower() if value else value,
+    help="The draft's language: en, es, fr, ar, zh or ru, in any case (default: the profile's).",
 )
 strict_option = click.option(
     "--strict", is_flag=True, help="Fail (exit 1) when any placeholder remains."
@@ -96,7 +97,12 @@ def _pick(obs: Observance, year: int | None, on: dt.date | None, today: dt.date)
 
 
 def _formatted(draft: Draft, fmt: str) -> str:
-    body = {"markdown": draft.markdown, "text": draft.text, "html": draft.html}[fmt]
+    """The draft in `fmt`. HTML is a whole document with the subject as its <title>; the
+    other formats start with a "Subject:" line, as templates do."""
+    fmt = fmt.lower()
+    if fmt == "html":
+        return draft.html_document
+    body = draft.text if fmt == "text" else draft.markdown
     return f"Subject: {draft.subject}\n\n{body}"
 
 
@@ -175,10 +181,13 @@ def preview(
 )
 @lang_option
 @strict_option
+@click.option(
+    "--force", is_flag=True, help="Replace drafts a person edited too (default: keep them)."
+)
 @registry_option
 @profile_option
 @templates_option
-def drafts_(
+def drafts_(  # noqa: PLR0913, PLR0917 - one parameter per option
     start: dt.date | None,
     end: dt.date | None,
     days: int | None,
@@ -188,6 +197,7 @@ def drafts_(
     out_dir: str,
     language: str | None,
     strict: bool,
+    force: bool,
     registry_path: str | None,
     profile_path: str | None,
     templates_dir: str | None,
@@ -195,8 +205,13 @@ def drafts_(
     """Write a draft for every occurrence the organization marks in a window, as
     OUTPUT/<start date>-<id>.md, and one in each language of the programs it concerns as
     <id>.<lang>.md (only LANG with --lang); --id, --tag and --kind narrow the marked
-    observances."""
+    observances.
+
+    A draft a person edited since it was written is kept, not replaced (unless --force):
+    OUTPUT/.observances-drafts.json records what was written. Each file is reported as new,
+    updated, unchanged or kept (edited)."""
     from observances import wiring
+    from observances.drafts.folder import DraftFolder, Outcome
     from observances.drafts.render import IncompleteDraftError, render
     from observances.drafts.templates import TemplateSet
     from observances.occurrences import occurrences
@@ -217,19 +232,28 @@ def drafts_(
         for occ in found
         for lang in ((language,) if language else profile.languages_for(occ.observance))
     ]
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    folder = DraftFolder(Path(out_dir))
     total = 0
+    kept: list[Path] = []
     for draft in rendered:
         suffix = "" if draft.language == profile.language else f".{draft.language}"
-        path = out / f"{draft.occurrence.start}-{draft.occurrence.id}{suffix}.md"
-        path.write_text(_formatted(draft, "markdown"), encoding="utf-8")
+        name = f"{draft.occurrence.start}-{draft.occurrence.id}{suffix}.md"
+        written = folder.write(name, _formatted(draft, "markdown"), force=force)
+        folder.save()  # after each file: an interrupted run still knows what it wrote
         total += len(draft.placeholders)
-        click.echo(f"{path}  {len(draft.placeholders)} placeholders")
+        if written.outcome == Outcome.KEPT:
+            kept.append(written.path)
+        click.echo(f"{written.path}  {written.outcome}  {len(draft.placeholders)} placeholders")
     click.echo(
-        f"{len(rendered)} draft{'s' * (len(rendered) != 1)} from {start} to {end} in {out}; "
-        f"{total} placeholder{'s' * (total != 1)} to fill."
+        f"{len(rendered)} draft{'s' * (len(rendered) != 1)} from {start} to {end} in "
+        f"{folder.path}; {total} placeholder{'s' * (total != 1)} to fill."
     )
+    if kept:
+        click.echo(
+            f"warning: {len(kept)} edited draft{'s' * (len(kept) != 1)} kept, not replaced "
+            "(--force replaces them): " + ", ".join(str(p) for p in kept),
+            err=True,
+        )
     if strict and total:
         raise IncompleteDraftError(f"{total} placeholders remain (--strict)")
 

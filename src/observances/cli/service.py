@@ -19,6 +19,9 @@ from observances.cli.options import (
 from observances.cli.output import echo_json, echo_records, table
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from observances.delivery.outbox import Row
     from observances.profile import Profile
     from observances.registry.models import Registry
     from observances.settings import Settings
@@ -93,6 +96,7 @@ def plan(
             send_time=schedule.send_time,
             first_day=first,
             last_day=last + dt.timedelta(days=longest),
+            routed=settings.mail_to_by_program.keys(),
         )
         # without --from, catch-ups too: sends whose time passed while the date is ahead
         if (first if start else dt.date.min) <= schedule.date_at(send.send_at) <= last
@@ -104,13 +108,31 @@ def plan(
             "id": send.key.observance_id,
             "occurrence_date": send.key.occurrence_date.isoformat(),
             "lead_days": send.key.lead_days,
+            "language": send.key.language or profile.language,
             "send_at": _local(send.send_at, schedule.zone),
             "status": known.get(send.key, "not in outbox"),
         }
         for send in sends
     ]
+    # corrections and notices the service planned and has not sent yet (docs/emails.md)
+    fixes = [
+        row
+        for row in (outbox.rows(since=first) if outbox else [])
+        if row.key.lead_days == planner.CORRECTION and row.status.value in ("pending", "retry")
+    ]
+    fix_rows: list[dict[str, object]] = [
+        {
+            "id": row.key.observance_id,
+            "occurrence_date": row.key.occurrence_date.isoformat(),
+            "lead_days": row.key.lead_days,
+            "language": row.key.language or profile.language,
+            "send_at": _local(row.next_attempt_at, schedule.zone),
+            "status": row.status.value,
+        }
+        for row in fixes
+    ]
     if fmt != "table":
-        echo_records(fmt, rows)
+        echo_records(fmt, rows + fix_rows)
         return
     if not rows:
         click.echo(f"No drafts to send from {first} to {last}.")
@@ -122,10 +144,21 @@ def plan(
                 _human(send.send_at, schedule.zone),
                 f"{send.key.lead_days}d",
                 _human_day(send.key.occurrence_date),
-                send.key.observance_id,
+                # a send in another language than the profile's is its own row: say which
+                send.key.observance_id + (f" ({send.key.language})" if send.key.language else ""),
                 str(r["status"]),
             )
             for send, r in zip(sends, rows, strict=True)
+        ]
+        + [
+            (
+                _human(row.next_attempt_at, schedule.zone),
+                "correction",
+                _human_day(row.key.occurrence_date),
+                row.key.observance_id + (f" ({row.key.language})" if row.key.language else ""),
+                row.status.value,
+            )
+            for row in fixes
         ],
         ("cyan", "", "", "", "bright_black"),
     )
@@ -158,7 +191,10 @@ def status(fmt: str) -> None:
             f"next: {nxt.key.observance_id} {_human_day(nxt.key.occurrence_date)} "
             f"({nxt.key.lead_days}d) at {_human(nxt.next_attempt_at, settings.zone)}"
         )
-    for heading, found in (("Retrying", report.retrying), ("Problems", report.problems)):
+    # a refused recipient is refused again by every draft: one line per address, with a count
+    refused = [r for r in report.problems if r.status.value == "sent" and r.refused]
+    problems = tuple(r for r in report.problems if r not in refused)
+    for heading, found in (("Retrying", report.retrying), ("Problems", problems)):
         if found:
             click.echo(f"\n{heading}")
             table(
@@ -175,6 +211,21 @@ def status(fmt: str) -> None:
                     for r in found
                 ],
             )
+    if refused:
+        click.echo("\nRefused recipients (the drafts went to the others)")
+        table(("ADDRESS", "DRAFTS", "LAST REPLY"), refusal_lines(refused))
+
+
+def refusal_lines(rows: Iterable[Row]) -> list[tuple[str, str, str]]:
+    """One line per refused address: how many drafts it refused, and the server's latest
+    reply (rows come newest first)."""
+    counts: dict[str, int] = {}
+    replies: dict[str, str] = {}
+    for row in rows:
+        for address, (code, message) in row.refused.items():
+            counts[address] = counts.get(address, 0) + 1
+            replies.setdefault(address, f"{code} {message}")
+    return [(address, str(count), replies[address]) for address, count in counts.items()]
 
 
 @click.command("send-due")
@@ -197,6 +248,7 @@ def send_due(
     click.echo(
         f"sent {report.sent}, deferred {report.retried}, failed {report.failed}, "
         f"dry run {report.dry_run}, skipped late {report.late}"
+        + (f", superseded {report.superseded}" if report.superseded else "")
     )
 
 

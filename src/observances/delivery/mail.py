@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import email.policy
 import email.utils
-import html
 import logging
 import mailbox
 import smtplib
@@ -22,7 +21,10 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from observances.delivery.planner import SendKey
+from observances.drafts.markup import document, fill_in_list
+from observances.drafts.wordfile import to_docx
 from observances.errors import ObservancesError
+from observances.words import for_language
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,8 @@ class DraftContent(Protocol):
 
     @property
     def subject(self) -> str: ...
+    @property
+    def language(self) -> str: ...
     @property
     def dates(self) -> str:
         """The occurrence's dates as the draft words them, in its language."""
@@ -68,21 +72,22 @@ def clean_header(value: str) -> str:
     return " ".join(value.split())
 
 
-def lead_phrase(lead_days: int) -> str:
-    if lead_days == 0:
-        return "Draft, for today"
-    return f"Draft, {lead_days} day{'s' * (lead_days != 1)} ahead"
+def subject_line(content_subject: str, dates: str, days_ahead: int, language: str = "en") -> str:
+    """ "[Draft, in 11 days] AIPR marks Human Rights Day, 10 December 2026". The tag says how
+    far the day is when the mail leaves (not the lead time planned), in the draft's language;
+    after it comes the stem every mail of the occurrence shares. `dates` are added only when
+    the draft's own subject does not already give them, so the subject names the date once."""
+    return (
+        f"[{for_language(language).draft_label(days_ahead)}] {subject_stem(content_subject, dates)}"
+    )
 
 
-def subject_line(content_subject: str, dates: str, lead_days: int) -> str:
-    """ "[Draft, 7 days ahead] AIPR marks the ..., 12 September 2027". `dates` are the
-    occurrence's dates as the draft words them; they are added only when the draft's own
-    subject does not already give them, so the subject names the date once."""
+def subject_stem(content_subject: str, dates: str) -> str:
+    """The part of the subject every mail of one occurrence shares: the draft's subject with
+    the dates, once."""
     subject = clean_header(content_subject)
     when = clean_header(dates)
-    if when not in subject:
-        subject = f"{subject}, {when}"
-    return f"[{lead_phrase(lead_days)}] {subject}"
+    return subject if when in subject else f"{subject}, {when}"
 
 
 def domain_of(address: str) -> str:
@@ -97,27 +102,55 @@ class Envelope:
     message_id: str
     sender: str
     recipients: tuple[str, ...]
+    thread: str | None = None
+    """The Message-ID of the first mail sent for this occurrence, which this one answers;
+    None for the first one."""
+    sender_name: str = ""
+    """The display name on From ("AIPR drafts"); none when empty."""
 
 
-def build_message(content: DraftContent, envelope: Envelope, now: dt.datetime) -> EmailMessage:
+def build_message(
+    content: DraftContent,
+    envelope: Envelope,
+    now: dt.datetime,
+    *,
+    days_ahead: int,
+    label: str | None = None,
+) -> EmailMessage:
     """The email for one draft: text and HTML alternatives with the placeholders listed on top,
-    and the Markdown draft attached as <date>-<id>.md."""
+    and the draft attached as <date>-<id>.docx and <date>-<id>.md. `days_ahead` is the
+    distance from the local date at sending to the occurrence's first day, which the subject
+    states. `label` replaces the draft's tag ("Correction") for a notice."""
     key = envelope.key
     msg = EmailMessage(policy=email.policy.SMTP)
-    msg["Subject"] = subject_line(content.subject, content.dates, key.lead_days)
-    msg["From"] = clean_header(envelope.sender)
+    if label:
+        msg["Subject"] = f"[{clean_header(label)}] {subject_stem(content.subject, content.dates)}"
+    else:
+        msg["Subject"] = subject_line(content.subject, content.dates, days_ahead, content.language)
+    # Outlook groups a conversation by this topic; the other clients by References
+    msg["Thread-Topic"] = subject_stem(content.subject, content.dates)
+    sender = clean_header(envelope.sender)
+    name = clean_header(envelope.sender_name)
+    msg["From"] = email.utils.formataddr((name, sender)) if name else sender
     msg["To"] = ", ".join(clean_header(r) for r in envelope.recipients)
     msg["Date"] = email.utils.format_datetime(now.astimezone(dt.UTC))
     msg["Message-ID"] = clean_header(envelope.message_id)
+    if envelope.thread and envelope.thread != envelope.message_id:
+        msg["In-Reply-To"] = clean_header(envelope.thread)
+        msg["References"] = clean_header(envelope.thread)
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a robot
     msg["X-Observance-Key"] = clean_header(str(key))
     msg.set_content(_text_body(content))
-    msg.add_alternative(_html_body(content), subtype="html")
+    msg.add_alternative(_html_body(content, str(msg["Subject"])), subtype="html")
+    # the draft as people edit it: Word (Google Docs and LibreOffice open it too), and Markdown
+    name = f"{key.occurrence_date.isoformat()}-{key.observance_id}"
     msg.add_attachment(
-        content.markdown,
-        subtype="markdown",
-        filename=f"{key.occurrence_date.isoformat()}-{key.observance_id}.md",
+        to_docx(content.markdown, str(msg["Subject"]), content.language),
+        maintype="application",
+        subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
+        filename=f"{name}.docx",
     )
+    msg.add_attachment(content.markdown, subtype="markdown", filename=f"{name}.md")
     return msg
 
 
@@ -125,19 +158,19 @@ def _text_body(content: DraftContent) -> str:
     if not content.placeholders:
         return content.text
     todo = "\n".join(f"  - {p}" for p in content.placeholders)
-    return f"Fill in before publishing:\n{todo}\n\n{'-' * 72}\n\n{content.text}"
+    return f"{for_language(content.language).fill_in()}\n{todo}\n\n{'-' * 72}\n\n{content.text}"
 
 
-def _html_body(content: DraftContent) -> str:
-    if not content.placeholders:
-        return content.html
-    items = "".join(f"<li>{html.escape(p)}</li>" for p in content.placeholders)
-    todo = f"<div><p><strong>Fill in before publishing:</strong></p><ul>{items}</ul><hr></div>"
+def _html_body(content: DraftContent, title: str) -> str:
+    """A complete HTML document, inline styles only, the placeholders listed on top."""
+    todo = ""
+    if content.placeholders:
+        todo = fill_in_list(for_language(content.language).fill_in(), content.placeholders)
     body_at = content.html.lower().find("<body")
-    if body_at >= 0:  # a whole document: the list goes first inside <body>
+    if body_at >= 0:  # already a whole document: the list goes first inside <body>
         end = content.html.index(">", body_at) + 1
         return content.html[:end] + todo + content.html[end:]
-    return todo + content.html
+    return document(title, todo + content.html, content.language)
 
 
 def recipients_for(

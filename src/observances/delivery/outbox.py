@@ -319,6 +319,7 @@ class Outbox:
                 "observance_id": send.key.observance_id,
                 "occurrence_date": send.key.occurrence_date,
                 "lead_days": send.key.lead_days,
+                "language": send.key.language,
                 "send_at": send.send_at,
                 "status": Status.PENDING.value,
                 "attempts": 0,
@@ -339,7 +340,7 @@ class Outbox:
             insert = sqlite_insert if name == "sqlite" else pg_insert
             # INSERT ... ON CONFLICT DO NOTHING: another process may have planned the same key
             statement = insert(outbox_table).on_conflict_do_nothing(
-                index_elements=["observance_id", "occurrence_date", "lead_days"]
+                index_elements=["observance_id", "occurrence_date", "lead_days", "language"]
             )
             with self.engine.begin() as conn:
                 return conn.execute(statement, values).rowcount or 0
@@ -631,6 +632,14 @@ class Outbox:
     def mark_failed(self, row: Row, now: dt.datetime, error: str) -> None:
         self._finish(row, now, status=Status.FAILED, last_error=error)
 
+    def mark_superseded(self, row: Row, now: dt.datetime, reason: str) -> bool:
+        """An open row that will never go out because a nearer lead time of the same
+        occurrence goes (or went) instead; `reason` says which. False if it stopped being open."""
+        with self.engine.begin() as conn:
+            return bool(
+                self._set(conn, row.id, OPEN, now, status=Status.SUPERSEDED, last_error=reason)
+            )
+
     def mark_dry_run(self, row: Row, now: dt.datetime) -> None:
         self._finish(row, now, status=Status.DRY_RUN, last_error=None)
 
@@ -664,6 +673,7 @@ class Outbox:
             T.observance_id == key.observance_id,
             T.occurrence_date == key.occurrence_date,
             T.lead_days == key.lead_days,
+            T.language == key.language,
         )
         with self.engine.connect() as conn:
             found = conn.execute(query).first()

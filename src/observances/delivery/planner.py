@@ -8,12 +8,12 @@ never makes an already sent draft look new.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from observances.occurrences import Occurrence, occurrences
 from observances.profile import Profile
-from observances.registry.models import Registry
+from observances.registry.models import Observance, Registry
 
 MARGIN_DAYS = 7
 """Days planned beyond the longest lead time, so that `plan` shows what comes next week too."""
@@ -26,9 +26,19 @@ class SendKey:
     observance_id: str
     occurrence_date: dt.date
     lead_days: int
+    language: str = ""
+    """"" for the profile's language; a program's other language ("es") gets its own send."""
 
     def __str__(self) -> str:
-        return f"{self.observance_id}/{self.occurrence_date.isoformat()}/{self.lead_days}"
+        base = f"{self.observance_id}/{self.occurrence_date.isoformat()}/{self.lead_days}"
+        # the profile's language adds nothing, so keys (and Message-IDs) from before stay
+        return f"{base}/{self.language}" if self.language else base
+
+    @property
+    def occurrence(self) -> tuple[str, dt.date, str]:
+        """The occurrence and language this send belongs to: every lead time of one day in one
+        language shares it (one thread, one send at a time)."""
+        return (self.observance_id, self.occurrence_date, self.language)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +84,18 @@ def lead_days_horizon(profile: Profile, registry: Registry) -> int:
     return max((max(profile.lead_days_for(obs)) for obs in profile.marked(registry)), default=0)
 
 
+def languages(profile: Profile, obs: Observance, routed: Collection[str]) -> tuple[str, ...]:
+    """The languages `obs` is sent in: "" (the profile's) always, and the language of each
+    program related to it that has recipients of its own (`routed`: program ids) and another
+    language than the profile's ("es" for a Latin American program)."""
+    other = {
+        p.language
+        for p in profile.programs
+        if p.id in routed and p.relates_to(obs) and p.language != profile.language
+    }
+    return ("", *sorted(other))
+
+
 def plan(
     registry: Registry,
     profile: Profile,
@@ -82,17 +104,20 @@ def plan(
     send_time: dt.time,
     first_day: dt.date,
     last_day: dt.date,
+    routed: Collection[str] = (),
 ) -> list[PlannedSend]:
     """Every send for the marked occurrences that start from `first_day` to `last_day`
-    inclusive, whatever their send time (one that has passed is a catch-up), by send time."""
+    inclusive, whatever their send time (one that has passed is a catch-up), by send time;
+    one per language the occurrence goes out in (see `languages`)."""
     found = [
         PlannedSend(
-            key=SendKey(occ.id, occ.start, lead),
+            key=SendKey(occ.id, occ.start, lead, language),
             send_at=local_instant(occ.start - dt.timedelta(days=lead), send_time, zone),
             occurrence=occ,
         )
         for occ in occurrences(profile.marked(registry), first_day, last_day)
         for lead in profile.lead_days_for(occ.observance)
+        for language in languages(profile, occ.observance, routed)
     ]
     return sort_sends(found)
 
@@ -105,6 +130,7 @@ def plan_ahead(
     send_time: dt.time,
     today: dt.date,
     margin_days: int = MARGIN_DAYS,
+    routed: Collection[str] = (),
 ) -> list[PlannedSend]:
     """What the service keeps in its outbox: occurrences from `today` (local) up to the
     longest lead time plus a margin, so that every send is planned before it falls due."""
@@ -116,9 +142,49 @@ def plan_ahead(
         send_time=send_time,
         first_day=today,
         last_day=today + dt.timedelta(days=horizon),
+        routed=routed,
     )
 
 
 def sort_sends(sends: Iterable[PlannedSend]) -> list[PlannedSend]:
     """By send time, then key, so that output and sending order are deterministic."""
     return sorted(sends, key=lambda send: (send.send_at, send.key))
+
+
+def superseded(due: Iterable[SendKey], done: Iterable[SendKey] = ()) -> dict[SendKey, SendKey]:
+    """The due sends that must not go out, each with the send that replaces it.
+
+    When several lead times of one occurrence are due at once (a first start, downtime), only
+    the one nearest to the day goes out: a reader wants one mail saying "in 5 days", not three
+    arriving together. A due send is also replaced when a nearer send of its occurrence was
+    already made (`done`): a 21-day draft retried for a week must not follow the 7-day one.
+    """
+    # a correction is no lead time: it never replaces a draft nor is replaced by one
+    due = [key for key in due if key.lead_days >= 0]
+    done = [key for key in done if key.lead_days >= 0]
+    nearest: dict[tuple[str, dt.date, str], SendKey] = {}
+    for key in (*due, *done):
+        best = nearest.get(key.occurrence)
+        if best is None or key.lead_days < best.lead_days:
+            nearest[key.occurrence] = key
+    return {key: nearest[key.occurrence] for key in due if nearest[key.occurrence] != key}
+
+
+CORRECTION = -1
+"""The lead days of a correction's key: one per (observance, old date, language), so that a
+correction is sent exactly once with the same guarantees as a draft."""
+
+
+def corrections(
+    sent: Iterable[SendKey], planned: Iterable[PlannedSend], today: dt.date
+) -> list[SendKey]:
+    """The corrections due: every occurrence (and language) a draft was sent for, whose date is
+    still ahead, that the plan no longer holds (its date moved, it was withdrawn, or the profile
+    no longer marks it). Each is the key of one mail telling the recipients so."""
+    wanted = {send.key.occurrence for send in planned}
+    found = {
+        key.occurrence
+        for key in sent
+        if key.lead_days >= 0 and key.occurrence_date >= today and key.occurrence not in wanted
+    }
+    return [SendKey(i, day, CORRECTION, language) for i, day, language in sorted(found)]

@@ -39,6 +39,7 @@ class Status(StrEnum):
     CANCELLED = "cancelled"  # no longer planned: the registry or the lead times changed
     DRY_RUN = "dry_run"  # logged instead of sent; sent for real once dry_run is off
     UNCERTAIN = "uncertain"  # twice the server took DATA and never answered; a person checks
+    SUPERSEDED = "superseded"  # due together with a nearer lead time of its day, which went out
 
 
 OPEN = (Status.PENDING, Status.RETRY)
@@ -70,10 +71,12 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return None if value is None else value.replace(tzinfo=dt.UTC)
 
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The layout of the tables below, recorded in `outbox_schema` when the outbox is created.
 Raise it with any change to them, so that older code refuses an outbox it would misread. (A
-migration tool such as Alembic keeps its own table; it can start from this number.)"""
+migration tool such as Alembic keeps its own table; it can start from this number.)
+
+Version 2 adds `language` to the rows and to the unique key (Outbox.create upgrades 1)."""
 
 metadata = MetaData()
 schema_table = Table(
@@ -102,7 +105,11 @@ outbox_table = Table(
     Column("claimed_by", String(64)),  # the worker (workers.id) whose claim this is
     Column("lease_until", UTCDateTime),  # by the database's clock on PostgreSQL
     Column("ambiguous", Integer, nullable=False, default=0),  # sends with no final reply
-    UniqueConstraint("observance_id", "occurrence_date", "lead_days", name="outbox_key"),
+    # "" for the profile's language; "es" for the Spanish send to a Spanish-language program
+    Column("language", String(8), nullable=False, server_default=""),
+    UniqueConstraint(
+        "observance_id", "occurrence_date", "lead_days", "language", name="outbox_key"
+    ),
 )
 T = outbox_table.c
 
@@ -168,7 +175,12 @@ class Row:
         refused = json.loads(data["refused"]) if data["refused"] else {}
         return cls(
             id=data["id"],
-            key=SendKey(data["observance_id"], data["occurrence_date"], data["lead_days"]),
+            key=SendKey(
+                data["observance_id"],
+                data["occurrence_date"],
+                data["lead_days"],
+                data.get("language") or "",
+            ),
             send_at=data["send_at"],
             status=Status(data["status"]),
             attempts=data["attempts"],
@@ -189,6 +201,7 @@ class Row:
             "id": self.key.observance_id,
             "occurrence_date": self.key.occurrence_date.isoformat(),
             "lead_days": self.key.lead_days,
+            "language": self.key.language,
             "send_at": self.send_at.isoformat(),
             "status": self.status.value,
             "attempts": self.attempts,

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol
 
 from observances.delivery.mail import (
     DeliveryError,
@@ -25,16 +26,32 @@ from observances.delivery.mail import (
     recipients_for,
 )
 from observances.delivery.outbox import Inputs, Outbox, Row, Status, SyncResult, Worker
-from observances.delivery.planner import PlannedSend, Schedule, plan_ahead
+from observances.delivery.planner import (
+    CORRECTION,
+    PlannedSend,
+    Schedule,
+    SendKey,
+    corrections,
+    plan_ahead,
+    superseded,
+)
+from observances.drafts.correction import notice
 from observances.errors import ObservancesError
-from observances.occurrences import Occurrence
+from observances.occurrences import Occurrence, occurrences_in_year
 from observances.profile import Profile
 from observances.registry.models import Observance, Registry
 
 log = logging.getLogger(__name__)
 
-Renderer = Callable[[Occurrence, int], DraftContent]
-"""(occurrence, lead days) -> the draft's content; wiring.draft_renderer wires drafts.render."""
+
+class Renderer(Protocol):
+    """(occurrence, lead days, language) -> the draft's content, in `language` (None: the
+    profile's); wiring.draft_renderer wires drafts.render."""
+
+    def __call__(
+        self, occurrence: Occurrence, lead_days: int, language: str | None = None
+    ) -> DraftContent: ...
+
 
 Clock = Callable[[], dt.datetime]
 
@@ -66,6 +83,7 @@ class PassReport:
     """Whether this instance planned (the elected planner) or only sent."""
     skew: str | None = None
     """Why this instance's registry or profile differ from the plan's, when they do."""
+    superseded: int = 0
     stopped: bool = False
 
     def as_json(self) -> dict[str, object]:
@@ -83,15 +101,21 @@ class MailRouting:
     recipients: tuple[str, ...]
     by_tag: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     by_program: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    sender_name: str = ""
+    """The display name on From; none when empty."""
 
-    def recipients_for(self, obs: Observance, profile: Profile) -> tuple[str, ...]:
-        return recipients_for(
-            obs.tags,
-            [p.id for p in profile.programs if p.relates_to(obs)],
-            self.recipients,
-            self.by_tag,
-            self.by_program,
-        )
+    def recipients_for(
+        self, obs: Observance, profile: Profile, language: str = ""
+    ) -> tuple[str, ...]:
+        """Who gets the draft of `obs` in `language`: for "" (the profile's language) the
+        default list, the tag routes and the programs of that language; for another language
+        only the routes of related programs in that language."""
+        related = [p for p in profile.programs if p.relates_to(obs)]
+        if language:
+            ids = [p.id for p in related if p.language == language]
+            return recipients_for((), ids, (), {}, self.by_program)
+        ids = [p.id for p in related if p.language == profile.language]
+        return recipients_for(obs.tags, ids, self.recipients, self.by_tag, self.by_program)
 
 
 class StateNotWritableError(ObservancesError):
@@ -221,9 +245,16 @@ def send_due(
     now = clock()
     today = schedule.date_at(now)
     planned = plan_ahead(
-        registry, profile, zone=schedule.zone, send_time=schedule.send_time, today=today
+        registry,
+        profile,
+        zone=schedule.zone,
+        send_time=schedule.send_time,
+        today=today,
+        routed=routing.by_program.keys(),
     )
     dry_run = transport.records == Status.DRY_RUN.value
+    notices = _notices(outbox, registry, planned, today)
+    planned = [*planned, *(send for send, _new in notices.values())]
     synced, late, skew = SyncResult(), 0, None
     if planner and sender.fencing:
         # version fencing (several instances): one whose registry is older than the plan's
@@ -240,6 +271,7 @@ def send_due(
     if late:
         log.warning("%d draft(s) skipped: their date passed before they could be sent", late)
     by_key = {send.key: send for send in planned}
+    superseded_count = _supersede(outbox, outbox.due(now), today, clock)
     outcomes: Counter[Outcome] = Counter()
     while not (stopped := should_stop()):
         batch = _claim(outbox, clock, worker, sender.lease_seconds)
@@ -256,8 +288,19 @@ def send_due(
                     log.warning("due row %s is not in this instance's plan; leaving it", row.key)
                 outbox.release(row, clock())
                 continue
+            moved = notices[row.key][1] if row.key in notices else None
             outcome = deliver(
-                row, send, profile, routing, renderer, transport, outbox, clock, sender
+                row,
+                send,
+                profile,
+                routing,
+                renderer,
+                transport,
+                outbox,
+                clock,
+                schedule,
+                moved,
+                sender,
             )
             outcomes[outcome] += 1
             on_progress()
@@ -276,6 +319,7 @@ def send_due(
         uncertain=outcomes[Outcome.UNCERTAIN],
         planner=planner,
         skew=skew,
+        superseded=superseded_count,
         stopped=stopped,
     )
 
@@ -294,6 +338,69 @@ def _claim(
     return [claimed] if claimed else None
 
 
+def _notices(
+    outbox: Outbox, registry: Registry, planned: list[PlannedSend], today: dt.date
+) -> dict[SendKey, tuple[PlannedSend, Occurrence | None]]:
+    """The corrections to plan: for each occurrence drafts were sent for that the plan no
+    longer holds, a send keyed (id, old date, CORRECTION, language), due at once (its send time
+    is the first draft's, so it never moves), with the occurrence that replaces it, if any."""
+    sent = [r for r in outbox.rows(since=today) if r.status == Status.SENT and r.sent_at]
+    found: dict[SendKey, tuple[PlannedSend, Occurrence | None]] = {}
+    for key in corrections((r.key for r in sent), planned, today):
+        obs = registry.by_id.get(key.observance_id)
+        held = occurrences_in_year(obs, key.occurrence_date.year) if obs else ()
+        if not held:
+            log.warning("%s is gone from the registry: no notice can name it", key)
+            continue
+        base = held[0]
+        old = dataclasses.replace(
+            base, start=key.occurrence_date, end=key.occurrence_date + (base.end - base.start)
+        )
+        first = min(r.sent_at for r in sent if r.sent_at and r.key.occurrence == key.occurrence)
+        new = [
+            s.occurrence
+            for s in planned
+            if s.key.observance_id == key.observance_id
+            and s.key.language == key.language
+            and s.occurrence.year == old.year
+        ]
+        found[key] = (PlannedSend(key, first, old), min(new, key=lambda o: o.start, default=None))
+    return found
+
+
+def _supersede(outbox: Outbox, due: list[Row], today: dt.date, clock: Clock) -> int:
+    """Mark superseded the due rows that a nearer lead time of their occurrence replaces: of
+    several due at once, only the nearest to the day goes out. Returns how many."""
+    done = [
+        row.key
+        for row in outbox.rows(since=today)
+        if row.status in (Status.SENT, Status.SENDING, Status.DRY_RUN)
+    ]
+    replaced = superseded((row.key for row in due), done)
+    count = 0
+    for row in due:
+        nearer = replaced.get(row.key)
+        if nearer is not None:
+            reason = f"superseded by the {nearer.lead_days}-day draft of the same day"
+            count += outbox.mark_superseded(row, clock(), reason)
+            log.info("draft %s %s", row.key, reason)
+    return count
+
+
+def _thread(outbox: Outbox, key: SendKey) -> str | None:
+    """The Message-ID of the first mail sent for the occurrence of `key` (the one later mails
+    answer), or None when none was sent yet."""
+    sent = [
+        row
+        for row in outbox.rows(since=key.occurrence_date)
+        if row.key.occurrence == key.occurrence
+        and row.status == Status.SENT
+        and row.sent_at is not None
+    ]
+    first = min(sent, key=lambda row: (row.sent_at, -row.key.lead_days), default=None)
+    return first.message_id if first else None
+
+
 def deliver(
     row: Row,
     send: PlannedSend,
@@ -303,19 +410,42 @@ def deliver(
     transport: Transport,
     outbox: Outbox,
     clock: Clock,
+    schedule: Schedule,
+    moved: Occurrence | None = None,
     sender: Sender | None = None,
 ) -> Outcome:
     """Render, build and hand over one claimed row; record the outcome and return it. A
-    record that cannot be written waits in `records` (the row stays this worker's)."""
+    record that cannot be written waits in `records` (the row stays this worker's).
+    `schedule` gives the local date at sending, from which the subject's distance is counted;
+    `moved` is the occurrence a correction announces, if any."""
     sender = sender if sender is not None else Sender()
     records, health = sender.records, sender.health
-    recipients = routing.recipients_for(send.occurrence.observance, profile)
+    language = row.key.language
+    recipients = routing.recipients_for(send.occurrence.observance, profile, language)
     try:
         if not recipients:
             raise ValueError("no recipients: set OBSERVANCES_MAIL_TO")
-        content = renderer(send.occurrence, row.key.lead_days)
-        envelope = Envelope(row.key, row.message_id, routing.sender, recipients)
-        message = build_message(content, envelope, clock())
+        content: DraftContent
+        label = None
+        if row.key.lead_days == CORRECTION:
+            # the drafts' own subject, for the same occurrence, gives the thread's stem
+            draft = renderer(send.occurrence, 0, language or None)
+            first_sent = schedule.date_at(send.send_at)
+            content = notice(send.occurrence, moved, draft.subject, draft.language, first_sent)
+            label = content.label
+        else:
+            content = renderer(send.occurrence, row.key.lead_days, language or None)
+        envelope = Envelope(
+            row.key,
+            row.message_id,
+            routing.sender,
+            recipients,
+            thread=_thread(outbox, row.key),
+            sender_name=routing.sender_name,
+        )
+        now = clock()
+        days_ahead = (send.occurrence.start - schedule.date_at(now)).days
+        message = build_message(content, envelope, now, days_ahead=days_ahead, label=label)
     except Exception as exc:
         # A template or registry problem of this draft alone: the same input fails the same
         # way every time, so it is failed (and reported), and the other rows still go out.

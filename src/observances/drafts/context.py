@@ -26,6 +26,9 @@ def build_context(
         open_facts = tuple(f.kind.value for f in obs.facts if not f.verified)
         what = [words.unverified(open_facts)] if open_facts else []
         notices.append(todo(words.check_facts("; ".join([*what, *filter(None, [obs.check])]))))
+    if obs.name_for(language, occurrence.year) is None:
+        # the English name stands in, in the subject too; the reader is told why
+        notices.append(todo(words.name_not_in_language(obs.name_in(occurrence.year))))
     if occurrence.edition and not occurrence.edition_confirmed:
         # the ordinal in the draft counts from a first year that is only a lower bound, or that
         # no primary (or two secondary) sources state
@@ -55,13 +58,22 @@ def build_context(
 
 def _observance(obs: Observance, year: int, words: Wording) -> dict[str, Any]:
     name_en = obs.name_in(year)
-    name = obs.name_for(words.language, year) or todo(words.missing_name(name_en))
+    local = obs.name_for(words.language, year)
+    # no name in this language: the body asks for it (a marked placeholder), while the subject
+    # uses the English one, never a placeholder; build_context adds a notice saying so
+    name = local or todo(words.missing_name(name_en))
+    subject_name = local or name_en
+    # the short name is English; another language uses its full name
+    short = obs.short_name if words.language == "en" and subject_name == obs.name else None
+    # the registry's article is for the English name: another language's words decide
+    article = obs.article if subject_name == obs.name else None
     return {
         "id": obs.id,
         "name": name,
-        "the_name": words.the_name(name),
+        "the_name": words.the_name(name, article),
         "name_en": name_en,
-        "short_name": obs.short_name,
+        "short_name": short or name,
+        "the_short_name": words.the_name(short or subject_name, article),
         "kind": obs.kind.value,
         "noun": words.noun(obs.kind).word,
         "the_noun": words.the_noun(obs.kind),

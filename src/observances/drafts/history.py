@@ -72,8 +72,13 @@ def _dates(obs: Observance, spans: list[DateSpan], words: Wording) -> list[str]:
         return [words.covers(obs.kind, current)]
     if not earlier:
         return [words.held_since(obs.kind, current)]
-    found = [words.held_now(obs.kind, current, first_observed(obs), obs.citation(current.cite))]
+    # oldest first, each fact once: the earlier rules say when it was first held, so the rule
+    # in force needs no "first observed"; a citation the first sentence named is not repeated
+    established = obs.dates[0].cite
+    found = []
     for span, after in zip(earlier, spans[1:], strict=True):
         until = span.until if span.until is not None else after.since - 1
-        found.append(words.held_before(span.since, until, span, obs.citation(span.cite)))
+        cited = None if span.cite == established else obs.citation(span.cite)
+        found.append(words.held_before(span.since, until, span, cited))
+    found.append(words.held_now(obs.kind, current, None, obs.citation(current.cite)))
     return found

@@ -3,10 +3,16 @@
 Raw HTML is disabled in the parser, so `<script>` in a registry note or a profile field is
 shown as text: the Markdown source never passes markup through. Link targets are checked by
 markdown-it's own validator (no `javascript:` links).
+
+The HTML is email-safe: every style is an inline `style` attribute (Gmail drops most of a
+`<style>` block; Outlook for Windows renders with Word's engine, which honours inline styles
+on block elements but not HTML5 elements such as `<mark>`). Placeholders are `<span>`s with
+an inline background colour, the one highlight every client shows.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import textwrap
 from functools import cache
@@ -26,11 +32,74 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False, "typographer": False})
 
 
+FONT = "font-family:Arial,Helvetica,sans-serif;"
+HIGHLIGHT = "background-color:#fff176;color:#000000;"
+"""A placeholder's highlight: yellow, like Word's highlighter, readable in dark mode too."""
+
+STYLES = {
+    "h1": FONT + "font-size:24px;line-height:30px;font-weight:bold;margin:0 0 16px 0;",
+    "h2": FONT + "font-size:20px;line-height:26px;font-weight:bold;margin:24px 0 12px 0;",
+    "h3": FONT + "font-size:17px;line-height:22px;font-weight:bold;margin:20px 0 8px 0;",
+    "h4": FONT + "font-size:15px;line-height:20px;font-weight:bold;margin:16px 0 8px 0;",
+    "p": FONT + "font-size:15px;line-height:22px;margin:0 0 12px 0;",
+    "li": FONT + "font-size:15px;line-height:22px;margin:0 0 4px 0;",
+    "ul": "margin:0 0 12px 0;padding:0 0 0 24px;",
+    "ol": "margin:0 0 12px 0;padding:0 0 0 24px;",
+    # Word's engine draws a paragraph border, so a left border survives in Outlook
+    "blockquote": "margin:0 0 12px 0;padding:4px 0 4px 12px;border-left:4px solid #9e9e9e;"
+    "color:#424242;font-style:italic;",
+    "a": "color:#1a5fb4;text-decoration:underline;",
+    "hr": "border:0;border-top:1px solid #bdbdbd;margin:16px 0;",
+    "code": "font-family:Consolas,monospace;",
+    "pre": "font-family:Consolas,monospace;white-space:pre-wrap;",
+}
+
+
+def highlight(escaped: str) -> str:
+    """An already escaped placeholder, highlighted with an inline style."""
+    return f'<span style="{HIGHLIGHT}">{escaped}</span>'
+
+
 def to_html(markdown: str) -> str:
-    """An HTML fragment; placeholders are wrapped in <mark> so that they stand out."""
-    rendered = _parser().render(markdown)
+    """An HTML fragment with inline styles only; placeholders highlighted (see `highlight`)."""
+    parser = _parser()
+    tokens = parser.parse(markdown)
+    _style(tokens)
+    rendered = parser.renderer.render(tokens, parser.options, {})
     # the placeholder text is already escaped here, so wrapping it adds no markup of its own
-    return _ESCAPED_PLACEHOLDER.sub(lambda m: f"<mark>{m.group(0)}</mark>", rendered)
+    return _ESCAPED_PLACEHOLDER.sub(lambda m: highlight(m.group(0)), rendered)
+
+
+def _style(tokens: list[Token]) -> None:
+    for token in tokens:
+        if token.nesting >= 0 and token.tag in STYLES:
+            token.attrSet("style", STYLES[token.tag])
+        if token.children:
+            _style(token.children)
+
+
+def document(title: str, fragment: str, language: str) -> str:
+    """A complete HTML document around `fragment`: what an email's HTML part and
+    `preview --format html` carry. No `<style>` block: every style is inline."""
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{html.escape(language)}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n</head>\n"
+        '<body style="margin:0;padding:16px;background-color:#ffffff;color:#212121;">\n'
+        f'<div style="max-width:680px;">\n{fragment}</div>\n</body>\n</html>\n'
+    )
+
+
+def fill_in_list(heading: str, placeholders: tuple[str, ...]) -> str:
+    """The placeholders as a highlighted list, to put on top of an email's HTML."""
+    items = "".join(
+        f'<li style="{STYLES["li"]}">{highlight(html.escape(p))}</li>' for p in placeholders
+    )
+    return (
+        f'<p style="{STYLES["p"]}"><strong>{html.escape(heading)}</strong></p>'
+        f'<ul style="{STYLES["ul"]}">{items}</ul><hr style="{STYLES["hr"]}">\n'
+    )
 
 
 def to_text(markdown: str) -> str:  # noqa: PLR0912 - one branch per token type reads as a table

@@ -66,6 +66,19 @@ class Draft:
         return f'<div lang="{self.language}" dir="{direction(self.language)}">\n{body}</div>\n'
 
     @cached_property
+    def html_document(self) -> str:
+        """A complete HTML document (the subject as its title), inline styles only."""
+        from observances.drafts.markup import document
+
+        return document(self.subject, self.html, self.language)
+
+    def docx(self) -> bytes:
+        """The draft as a Word document: headings, quotes, placeholders highlighted."""
+        from observances.drafts.wordfile import to_docx
+
+        return to_docx(self.markdown, self.subject, self.language)
+
+    @cached_property
     def text(self) -> str:
         """The body as plain text (headings underlined, links followed by their address)."""
         from observances.drafts.markup import to_text

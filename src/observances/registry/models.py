@@ -212,6 +212,10 @@ class Observance:
     citations: Annotated[tuple[Citation, ...], Limits(min_length=1)]
     dates: Annotated[tuple[DateSpan, ...], Limits(min_length=1)]
     short_name: str | None = None
+    # how the English name (and the short name) is used in running text: "the" ("AIPR marks
+    # the International Day of Peace") or "none" ("AIPR marks Human Rights Day"); a fact of
+    # usage per entry, written down rather than guessed from the first word
+    article: Literal["the", "none"] | None = None
     former_names: tuple[FormerName, ...] = ()
     translated_names: dict[str, TranslatedName] | None = None
     moves: tuple[Move, ...] = ()

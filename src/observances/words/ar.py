@@ -88,7 +88,7 @@ class Arabic(Wording):
     def the_noun(self, kind: Kind) -> str:
         return THE_OCCASION
 
-    def the_name(self, name: str) -> str:
+    def the_name(self, name: str, article: str | None = None) -> str:
         return name
 
     # --- rules and sources --------------------------------------------------------------------
@@ -182,11 +182,11 @@ class Arabic(Wording):
             return now.removeprefix("و")
         return f"احتُفل {BY_THE_OCCASION} لأول مرة في {self.long_date(first)}. {now}"
 
-    def held_before(self, since: int, until: int, span: DateSpan, citation: Citation) -> str:
-        cited = self.source(citation)
+    def held_before(self, since: int, until: int, span: DateSpan, citation: Citation | None) -> str:
+        cited = f" ({self.source(citation)})" if citation else ""
         if until == since:
-            return f"في عام {since} احتُفل بها {self.how(span)} ({cited})."
-        return f"من عام {since} إلى عام {until} كان يُحتفل بها {self.how(span)} ({cited})."
+            return f"في عام {since} احتُفل بها {self.how(span)}{cited}."
+        return f"من عام {since} إلى عام {until} كان يُحتفل بها {self.how(span)}{cited}."
 
     def covers(self, kind: Kind, span: DateSpan) -> str:
         until = span.until if span.until is not None else span.since

@@ -100,8 +100,10 @@ class Wording(ABC):
         """ "the Day", "la Semana"."""
 
     @abstractmethod
-    def the_name(self, name: str) -> str:
-        """A name with the article running text needs: "the International Day of Peace"."""
+    def the_name(self, name: str, article: str | None = None) -> str:
+        """A name with the article running text needs: "the International Day of Peace".
+        `article` is the registry's for the English name ("the" or "none"); a language whose
+        names start with their noun ("Día", "Semana") takes the article from the noun."""
 
     # --- rules and sources --------------------------------------------------------------------
 
@@ -154,8 +156,9 @@ class Wording(ABC):
         """The rule in force after a change, with the first day it was held, if known."""
 
     @abstractmethod
-    def held_before(self, since: int, until: int, span: DateSpan, citation: Citation) -> str:
-        """An earlier rule: "From 2004 to 2011 it was marked on 19 December (...)"."""
+    def held_before(self, since: int, until: int, span: DateSpan, citation: Citation | None) -> str:
+        """An earlier rule: "From 2004 to 2011 it was marked on 19 December"; the citation is
+        None when the sentence before already named it (the act that established it)."""
 
     @abstractmethod
     def covers(self, kind: Kind, span: DateSpan) -> str:
@@ -172,6 +175,51 @@ class Wording(ABC):
     @abstractmethod
     def moved(self, year: int, moved_to: dt.date, instead: dt.date, citation: Citation) -> str:
         """A one-off move in one year."""
+
+    # --- emails -------------------------------------------------------------------------------
+    # English and Spanish word these; a language that does not yet falls back to English tags
+    # (the mail's body is still the draft in its language). Override them to translate.
+
+    def distance(self, days: int) -> str:
+        """How far the day is when a mail leaves: "today", "tomorrow", "in 11 days"."""
+        from observances.words.en import English  # noqa: PLC0415 - en imports base
+
+        return English().distance(days)
+
+    def draft_label(self, days: int) -> str:
+        """The tag before a draft's subject: "Draft, in 11 days"."""
+        from observances.words.en import English  # noqa: PLC0415 - en imports base
+
+        return English().draft_label(days)
+
+    def correction_label(self) -> str:
+        """The tag before a correction's subject: "Correction"."""
+        return "Correction"
+
+    def withdrawn_label(self) -> str:
+        """The tag before the notice that an occurrence is no longer marked."""
+        return "No longer marked"
+
+    def fill_in(self) -> str:
+        """The heading of the list of placeholders on top of an email."""
+        return "Fill in before publishing:"
+
+    def name_not_in_language(self, name_en: str) -> str:
+        """The visible note when no source gives the name in this language."""
+        # the language's own request for the name, which its draft already shows
+        return self.missing_name(name_en)
+
+    def moved_notice(self, the_name: str, old: str, new: str, sent_on: str) -> str:
+        """The correction of a moved date, to the recipients of earlier drafts."""
+        from observances.words.en import English  # noqa: PLC0415 - en imports base
+
+        return English().moved_notice(the_name, old, new, sent_on)
+
+    def withdrawn_notice(self, the_name: str, old: str, sent_on: str) -> str:
+        """The notice that an occurrence drafts were sent for is no longer marked."""
+        from observances.words.en import English  # noqa: PLC0415 - en imports base
+
+        return English().withdrawn_notice(the_name, old, sent_on)
 
     # --- what a draft asks a person to do -------------------------------------------------------
 

@@ -44,8 +44,14 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+_SPELLED = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+"""UN style (UN Editorial Manual): ordinals first to ninth in words, 10th and above in figures."""
+
+
 def ordinal(n: int) -> str:
-    """1 -> "1st", 12 -> "12th", 23 -> "23rd"."""
+    """1 -> "first", 9 -> "ninth", 12 -> "12th", 23 -> "23rd" (UN style)."""
+    if 1 <= n <= len(_SPELLED):
+        return _SPELLED[n - 1]
     teens = range(10, 21)  # 11th, 12th, 13th: the teens take "th" whatever their last digit
     suffix = "th" if n % 100 in teens else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
@@ -105,10 +111,15 @@ class English(Wording):
     def the_noun(self, kind: Kind) -> str:
         return f"the {_NOUNS[kind].word}"
 
-    def the_name(self, name: str) -> str:
+    def the_name(self, name: str, article: str | None = None) -> str:
         if PLACEHOLDER.fullmatch(name):
             return name
-        return f"the {name}" if name.startswith(("International ", "United Nations ")) else name
+        if article is not None:
+            return f"the {name}" if article == "the" else name
+        # a registry without `article` (observances.yaml has it for every entry): a title that
+        # starts with "International", "United Nations" or its noun is the likeliest to take it
+        starts = ("International ", "United Nations ", "Day ", "Week ", "Year ", "Decade ")
+        return f"the {name}" if name.startswith(starts) else name
 
     # --- rules and sources --------------------------------------------------------------------
 
@@ -210,9 +221,10 @@ class English(Wording):
         when, cited = self._when(span), self.source(citation)
         return f"{lead} {self._verb(span)} {self.how(span)} {when} ({cited})."
 
-    def held_before(self, since: int, until: int, span: DateSpan, citation: Citation) -> str:
+    def held_before(self, since: int, until: int, span: DateSpan, citation: Citation | None) -> str:
         years = f"In {since}" if until == since else f"From {since} to {until}"
-        return f"{years} it was marked {self.how(span)} ({self.source(citation)})."
+        cited = f" ({self.source(citation)})" if citation else ""
+        return f"{years} it was marked {self.how(span)}{cited}."
 
     def covers(self, kind: Kind, span: DateSpan) -> str:
         thing = _cap(self.the_noun(kind))
@@ -232,6 +244,45 @@ class English(Wording):
     def moved(self, year: int, moved_to: dt.date, instead: dt.date, citation: Citation) -> str:
         to, day = self.month_day(moved_to), self.month_day(instead)
         return f"In {year} it was held on {to} instead of {day} ({self.source(citation)})."
+
+    # --- emails -------------------------------------------------------------------------------
+
+    def distance(self, days: int) -> str:
+        if days == 0:
+            return "today"
+        if days == 1:
+            return "tomorrow"
+        if days < 0:
+            return f"{-days} day{'s' * (days != -1)} ago"
+        return f"in {days} days"
+
+    def draft_label(self, days: int) -> str:
+        return f"Draft, {self.distance(days)}"
+
+    def correction_label(self) -> str:
+        return "Correction"
+
+    def withdrawn_label(self) -> str:
+        return "No longer marked"
+
+    def moved_notice(self, the_name: str, old: str, new: str, sent_on: str) -> str:
+        return (
+            f"Correction: {the_name} now falls on {new}, not on {old} as the drafts sent since "
+            f"{sent_on} said. Drafts for {new} follow in their own thread."
+        )
+
+    def withdrawn_notice(self, the_name: str, old: str, sent_on: str) -> str:
+        return (
+            f"{_cap(the_name)} on {old}, for which drafts were sent since {sent_on}, is no longer "
+            "marked: the registry withdrew it or the profile no longer marks it. "
+            "No statement is due, and no further drafts follow."
+        )
+
+    def fill_in(self) -> str:
+        return "Fill in before publishing:"
+
+    def name_not_in_language(self, name_en: str) -> str:
+        return f"no English name is on record for \u201c{name_en}\u201d"
 
     # --- requests -----------------------------------------------------------------------------
 

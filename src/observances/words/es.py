@@ -38,6 +38,18 @@ _NOUNS = {
 }
 _ARTICLES = {noun.word: "la" if noun.feminine else "el" for noun in _NOUNS.values()}
 _NTH = {"first": "primer", "second": "segundo", "third": "tercer", "fourth": "cuarto"}
+_ORDINALS = (
+    "primer",
+    "segundo",
+    "tercer",
+    "cuarto",
+    "quinto",
+    "sexto",
+    "séptimo",
+    "octavo",
+    "noveno",
+)
+"""Masculine forms before a noun; `ordinal` derives the feminine ("primera", "segunda")."""
 _BODIES = {"General Assembly": "la Asamblea General"}
 """Bodies whose Spanish name is known; any other makes the sentence impersonal."""
 
@@ -72,8 +84,15 @@ class Spanish(Wording):
     # --- numbers and nouns --------------------------------------------------------------------
 
     def ordinal(self, n: int, kind: Kind = Kind.DAY) -> str:
-        """ "24.º", or "24.ª" agreeing with a feminine noun (RAE style)."""
-        return f"{n}.ª" if _NOUNS[kind].feminine else f"{n}.º"
+        """First to ninth in words before the noun ("primer Día", "tercera Semana", with the
+        apocope of primero and tercero before a masculine noun), as the UN's Spanish texts
+        write them; 10 and above in figures, "24.º", or "24.ª" for a feminine noun (RAE)."""
+        feminine = _NOUNS[kind].feminine
+        if 1 <= n <= len(_ORDINALS):
+            word = _ORDINALS[n - 1]
+            # "primer" and "tercer" are shortened forms; the feminine adds -a to the full one
+            return (word + "a" if word.endswith("r") else word[:-1] + "a") if feminine else word
+        return f"{n}.ª" if feminine else f"{n}.º"
 
     def noun(self, kind: Kind) -> Noun:
         return _NOUNS[kind]
@@ -82,7 +101,7 @@ class Spanish(Wording):
         noun = _NOUNS[kind]
         return f"{_ARTICLES[noun.word]} {noun.word}"
 
-    def the_name(self, name: str) -> str:
+    def the_name(self, name: str, article: str | None = None) -> str:  # noqa: ARG002 - English's
         if PLACEHOLDER.fullmatch(name):
             return name
         first = name.split(maxsplit=1)[0] if name.split() else ""
@@ -199,9 +218,10 @@ class Spanish(Wording):
         when, cited = self._when(span), self.source(citation)
         return f"{lead} {self._verb(span)} {self.how(span)} {when} ({cited})."
 
-    def held_before(self, since: int, until: int, span: DateSpan, citation: Citation) -> str:
+    def held_before(self, since: int, until: int, span: DateSpan, citation: Citation | None) -> str:
         years = f"En {since}" if until == since else f"De {since} a {until}"
-        return f"{years} se celebró {self.how(span)} ({self.source(citation)})."
+        cited = f" ({self.source(citation)})" if citation else ""
+        return f"{years} se celebró {self.how(span)}{cited}."
 
     def covers(self, kind: Kind, span: DateSpan) -> str:
         thing = _cap(self.the_noun(kind))
@@ -234,6 +254,47 @@ class Spanish(Wording):
         return (
             f"confirmar el año de la primera celebración ({year}) antes de citar el número "
             "de edición"
+        )
+
+    def distance(self, days: int) -> str:
+        if days == 0:
+            return "hoy"
+        if days == 1:
+            return "mañana"
+        if days < 0:
+            return f"hace {-days} día{'s' * (days != -1)}"
+        return f"en {days} días"
+
+    def draft_label(self, days: int) -> str:
+        return f"Borrador, {self.distance(days)}"
+
+    def correction_label(self) -> str:
+        return "Corrección"
+
+    def withdrawn_label(self) -> str:
+        return "Ya no se conmemora"
+
+    def moved_notice(self, the_name: str, old: str, new: str, sent_on: str) -> str:
+        return (
+            f"Corrección: {the_name} se celebra el {new}, no el {old} como decían los "
+            f"borradores enviados desde el {sent_on}. Los borradores para el {new} llegarán "
+            "en su propio hilo."
+        )
+
+    def withdrawn_notice(self, the_name: str, old: str, sent_on: str) -> str:
+        return (
+            f"{_cap(the_name)} del {old}, para el que se enviaron borradores desde el "
+            f"{sent_on}, ya no se conmemora: el registro lo retiró o el perfil ya no lo marca. "
+            "No hace falta ninguna declaración y no llegarán más borradores."
+        )
+
+    def fill_in(self) -> str:
+        return "Completar antes de publicar:"
+
+    def name_not_in_language(self, name_en: str) -> str:
+        return (
+            f"ninguna fuente da el nombre oficial en español de «{name_en}»: "
+            "se usa el nombre en inglés"
         )
 
     _FACTS: ClassVar[dict[str, str]] = {

@@ -111,7 +111,7 @@ class French(Wording):
         noun = _NOUNS[kind]
         return f"{_article(noun.word, noun.feminine)}{noun.word}"
 
-    def the_name(self, name: str) -> str:
+    def the_name(self, name: str, article: str | None = None) -> str:  # noqa: ARG002 - English's
         if PLACEHOLDER.fullmatch(name):
             return name
         words = name.split()
@@ -245,10 +245,11 @@ class French(Wording):
             return now
         return f"La première célébration a eu lieu le {self.long_date(first)}. {now}"
 
-    def held_before(self, since: int, until: int, span: DateSpan, citation: Citation) -> str:
+    def held_before(self, since: int, until: int, span: DateSpan, citation: Citation | None) -> str:
         years = f"En {since}" if until == since else f"De {since} à {until}"
         verb = "a eu lieu" if until == since else "avait lieu"
-        return f"{years}, la célébration {verb} {self.how(span)} ({self.source(citation)})."
+        cited = f" ({self.source(citation)})" if citation else ""
+        return f"{years}, la célébration {verb} {self.how(span)}{cited}."
 
     def covers(self, kind: Kind, span: DateSpan) -> str:
         thing = _cap(self.the_noun(kind))

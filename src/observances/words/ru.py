@@ -97,7 +97,7 @@ class Russian(Wording):
     def the_noun(self, kind: Kind) -> str:
         return _NOUNS[kind].word
 
-    def the_name(self, name: str) -> str:
+    def the_name(self, name: str, article: str | None = None) -> str:
         return name
 
     # --- rules and sources --------------------------------------------------------------------
@@ -189,9 +189,10 @@ class Russian(Wording):
             return now
         return f"{_end(f'Первое проведение: {self.long_date(first)}')} {now}"
 
-    def held_before(self, since: int, until: int, span: DateSpan, citation: Citation) -> str:
+    def held_before(self, since: int, until: int, span: DateSpan, citation: Citation | None) -> str:
         years = f"в {since} году" if until == since else f"в {since}{DASH}{until} годах"
-        return f"Дата проведения {years}: {self.how(span)} ({self.source(citation)})."
+        cited = f" ({self.source(citation)})" if citation else ""
+        return f"Дата проведения {years}: {self.how(span)}{cited}."
 
     def covers(self, kind: Kind, span: DateSpan) -> str:
         until = span.until if span.until is not None else span.since

@@ -91,7 +91,7 @@ class Chinese(Wording):
     def the_noun(self, kind: Kind) -> str:
         return f"该{_NOUNS[kind].word}"
 
-    def the_name(self, name: str) -> str:
+    def the_name(self, name: str, article: str | None = None) -> str:
         return name
 
     # --- rules and sources --------------------------------------------------------------------
@@ -177,9 +177,10 @@ class Chinese(Wording):
             return now
         return f"{thing}首次于{self.long_date(first)}举行。{now}"
 
-    def held_before(self, since: int, until: int, span: DateSpan, citation: Citation) -> str:
+    def held_before(self, since: int, until: int, span: DateSpan, citation: Citation | None) -> str:
         years = f"{since}年" if until == since else f"{since}年至{until}年间"
-        return f"{years}，{self.how(span)}举行（{self.source(citation)}）。"
+        cited = f"（{self.source(citation)}）" if citation else ""
+        return f"{years}，{self.how(span)}举行{cited}。"
 
     def covers(self, kind: Kind, span: DateSpan) -> str:
         thing = self.the_noun(kind)
