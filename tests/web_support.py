@@ -12,10 +12,14 @@ from starlette.applications import Starlette
 from observances.reloading import LiveState
 from observances.settings import FeedSpec, Settings
 from observances.web.app import HealthCheck, create_app
+from observances.web.auth import Accounts, Sessions
+from observances.web.desk import DeskConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "tests" / "data" / "registries" / "feed-small.yaml"
 TODAY = dt.date(2018, 6, 15)  # window 2017-2021 with the default settings
+STATUS_TOKEN = "status-token-for-tests"
+STATUS_AUTH = {"authorization": f"Bearer {STATUS_TOKEN}"}
 PROFILE = """\
 name: Test Organization for <Peace> & "Rights"
 short_name: TO
@@ -54,5 +58,12 @@ def make_app(
         status=lambda: {"outbox": {"pending": 0}},
         today=lambda: today,
         poll_seconds=0,
+        desk=DeskConfig(
+            Accounts({}),
+            Sessions(b"a secret for the tests only", clock=lambda: 1.8e9),
+            None,
+            None,
+            status_token=STATUS_TOKEN,
+        ),
     )
     return app, live

@@ -1,4 +1,5 @@
-"""The HTTP app: feeds with ETag/304, an index page, /healthz and /status (Starlette).
+"""The HTTP app: feeds with ETag/304, the public pages, /healthz, and the team's workspace
+behind a sign-in (desk.py), which holds /status (Starlette).
 
 Feeds are generated in memory from the registry; nothing here reads a file named by a request,
 so no path can reach outside the feed set. A feed's bytes are built once per registry version
@@ -11,7 +12,9 @@ import asyncio
 import contextlib
 import datetime as dt
 import hashlib
+import secrets
 import threading
+import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
@@ -28,7 +31,10 @@ from observances import clock
 from observances.calendar.feedset import Feed
 from observances.reloading import Live, Loaded
 from observances.settings import Settings
-from observances.web.pages import index_html
+from observances.web import views
+from observances.web.auth import Accounts, Sessions
+from observances.web.desk import DeskConfig, current_session, desk_routes
+from observances.web.pages import Filters, PublicPages, asset, render_page
 
 MAX_QUERY = 2048  # a token is 20-100 characters; anything this long is not a subscriber
 MAX_PATH = 1024
@@ -137,7 +143,7 @@ class LimitRequestLine:
         await self.app(scope, receive, send)
 
 
-def create_app(
+def create_app(  # noqa: PLR0915 - one closure per route, as before the public pages came
     live: Live[Loaded],
     settings: Settings,
     *,
@@ -145,11 +151,22 @@ def create_app(
     status: Callable[[], dict[str, Any]] | None = None,
     today: Callable[[], dt.date] = clock.today,
     poll_seconds: float = 2.0,
+    desk: DeskConfig | None = None,
 ) -> Starlette:
     """The app. `live` is polled every `poll_seconds` while the app runs (0: never; tests call
     `live.refresh()` themselves). The service adds its heartbeat through `health_checks` and
     its outbox through `status`."""
     cache = FeedCache(settings.feed_alarm_days)
+    pages = PublicPages()
+    if desk is None:  # no accounts: the workspace and /status refuse everybody
+        desk = DeskConfig(
+            Accounts({}), Sessions(secrets.token_bytes(32), clock=time.time), None, None
+        )
+    sessions = desk.sessions
+
+    def user_of(request: Request) -> str | None:
+        session = current_session(request, sessions)
+        return session.user if session else None
 
     def window() -> tuple[int, int]:
         year = today().year
@@ -179,13 +196,47 @@ def create_app(
     async def index(request: Request) -> Response:
         loaded = live.current()
         base = (settings.base_url or str(request.base_url)).rstrip("/")
-        return HTMLResponse(index_html(loaded, base, today()))
+        params = request.query_params
+        filters = Filters(
+            q=params.get("q", "")[:200],
+            theme=params.get("theme", ""),
+            marked_only=params.get("marked") == "1",
+        )
+        html = pages.index(loaded, base, today(), filters, user_of(request))
+        return HTMLResponse(html)
+
+    async def observance(request: Request) -> Response:
+        loaded = live.current()
+        html = pages.observance(loaded, request.path_params["id"], today(), user_of(request))
+        if html is None:
+            message = "The registry has no observance with this id. All of them are listed at /."
+            page = render_page("error.html", heading="Not found", message=message)
+            return HTMLResponse(page, status_code=404)
+        return HTMLResponse(html)
+
+    async def data(request: Request) -> Response:
+        loaded = live.current()
+        if request.path_params["fmt"] not in ("json", "csv"):
+            return PlainTextResponse("No such file. The data is in .json and .csv\n", 404)
+        if request.path_params["fmt"] == "json":
+            body, media = views.data_json(loaded.registry, today()), "application/json"
+        else:
+            body, media = views.data_csv(loaded.registry, today()), "text/csv; charset=utf-8"
+        return Response(body, media_type=media, headers={"cache-control": "public, max-age=3600"})
+
+    async def assets(request: Request) -> Response:
+        name = request.path_params["name"]
+        media = {"site.css": "text/css; charset=utf-8", "site.js": "text/javascript"}.get(name)
+        if media is None:
+            return PlainTextResponse("Not found\n", status_code=404)
+        return Response(asset(name), media_type=media, headers={"cache-control": "max-age=300"})
 
     async def healthz(request: Request) -> Response:
-        body = health(live, health_checks)
-        return JSONResponse(body, status_code=503 if body["status"] == "unhealthy" else 200)
+        # the status word only: what failed, and why, is for the signed-in /status
+        state = health(live, health_checks)["status"]
+        return JSONResponse({"status": state}, status_code=503 if state == "unhealthy" else 200)
 
-    async def status_page(request: Request) -> Response:
+    def status_body() -> dict[str, Any]:
         loaded = live.current()
         body = health(live, health_checks)
         body["feeds"] = [f.name for f in loaded.feeds.values() if not f.private]
@@ -193,7 +244,7 @@ def create_app(
         body["feed_builds"] = cache.builds
         if status is not None:
             body["service"] = status()
-        return JSONResponse(body)
+        return body
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -209,10 +260,14 @@ def create_app(
     routes = [
         Route("/", index, methods=["GET", "HEAD"]),
         Route("/feeds/{name}.ics", feed, methods=["GET", "HEAD"]),
+        Route("/observances/{id}", observance, methods=["GET", "HEAD"]),
+        Route("/data/observances.{fmt:str}", data, methods=["GET", "HEAD"]),
+        Route("/assets/{name}", assets, methods=["GET", "HEAD"]),
         Route("/healthz", healthz, methods=["GET", "HEAD"]),
-        Route("/status", status_page, methods=["GET"]),
+        *desk_routes(live, desk, today),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.status_body = status_body
     app.add_middleware(LimitRequestLine)
     app.state.feed_cache = cache
     return app

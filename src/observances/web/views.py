@@ -1,0 +1,357 @@
+"""What the public pages show, as plain values: feeds with their subscribe links, the next days,
+one observance's facts, and the data files. Pure: the loaded registry, profile and feed set,
+and `today`, in; no request, no clock, no settings.
+
+Facts are worded through `words/` (dates, rules, sources), so a page says a date the way the
+CLI and the drafts do. The registry model is growing (per-fact sources, source classes,
+edition confirmation): fields it may not have yet are read with `getattr` and a default, so
+that these pages keep working on either side of that change (see docs/desk.md).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from observances.calendar.feedset import Feed
+from observances.occurrences import Occurrence, next_occurrence, occurrences
+from observances.profile import Profile
+from observances.registry.models import Citation, Observance, Registry
+from observances.words import for_language
+
+UPCOMING_DAYS = 60
+NEXT_DATES = 5
+# the longest observance a registry holds is a decade: one that started up to this many days
+# ago may still be in progress
+IN_PROGRESS_LOOKBACK_DAYS = 11 * 366
+_WORDS = for_language("en")
+
+
+# --- feeds ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SubscribeLinks:
+    """The links that subscribe each calendar client to a feed (docs/desk.md says why these):
+    Google takes the webcal URL in `cid`, Outlook the https URL in `url`, Apple webcal."""
+
+    https: str
+    webcal: str
+    google: str
+    outlook: str
+
+
+def subscribe_links(base: str, name: str) -> SubscribeLinks:
+    """Links for the feed `name` under `base` (an http or https URL without trailing slash)."""
+    https = f"{base}/feeds/{name}.ics"
+    webcal = "webcal://" + https.split("://", 1)[-1]
+    return SubscribeLinks(
+        https=https,
+        webcal=webcal,
+        google="https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe=""),
+        outlook="https://outlook.office.com/calendar/0/addfromweb?url=" + quote(https, safe=""),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FeedView:
+    name: str
+    title: str
+    description: str
+    links: SubscribeLinks
+
+
+def feed_title(feed: Feed, registry: Registry) -> str:
+    """A title a person reads: a tag's feed is named by what the tag is about ("Genocide,
+    crimes against humanity, and the memory of their victims"), not by its slug."""
+    if feed.tags == (feed.name,) and feed.name in registry.tags and feed.title.endswith(feed.name):
+        about = registry.tags[feed.name]
+        return about[:1].upper() + about[1:]
+    return feed.title
+
+
+def feed_views(feeds: dict[str, Feed], registry: Registry, base: str) -> list[FeedView]:
+    return [
+        FeedView(feed.name, feed_title(feed, registry), feed.description, subscribe_links(base, n))
+        for n, feed in feeds.items()
+        if not feed.private  # a private feed's URL is given out with its token, never listed
+    ]
+
+
+# --- the next days ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of the index's table."""
+
+    id: str
+    name: str
+    dates: str
+    start: dt.date
+    end: dt.date
+    kind: str
+    tags: tuple[str, ...]
+    marked: bool
+    in_progress: bool
+    verified: bool
+
+
+def _row(occ: Occurrence, profile: Profile, today: dt.date) -> Row:
+    obs = occ.observance
+    return Row(
+        id=obs.id,
+        name=occ.name,
+        dates=_WORDS.short_range(occ.start, occ.end),
+        start=occ.start,
+        end=occ.end,
+        kind=obs.kind.value,
+        tags=obs.tags,
+        marked=profile.marks_observance(obs),
+        in_progress=occ.start < today <= occ.end,
+        verified=obs.verified,
+    )
+
+
+def upcoming(
+    registry: Registry, profile: Profile, today: dt.date, days: int = UPCOMING_DAYS
+) -> list[Row]:
+    """What is in progress today (started earlier, not over), then what starts in the next
+    `days` days, by start date."""
+    last = today + dt.timedelta(days=days - 1)
+    # only observances that can last more than a day may be in progress
+    long_ones = [obs for obs in registry.observances if obs.kind.value != "day"]
+    lookback = today - dt.timedelta(days=IN_PROGRESS_LOOKBACK_DAYS)
+    yesterday = today - dt.timedelta(days=1)
+    ongoing = [occ for occ in occurrences(long_ones, lookback, yesterday) if occ.end >= today]
+    coming = occurrences(registry.observances, today, last)
+    return [_row(occ, profile, today) for occ in (*ongoing, *coming)]
+
+
+def matches(row: Row, query: str, theme: str, marked_only: bool) -> bool:
+    """The index's filters, the same on the server (no script) and in the page's script."""
+    if marked_only and not row.marked:
+        return False
+    if theme and theme not in row.tags:
+        return False
+    return not query or query.casefold() in row.name.casefold()
+
+
+# --- one observance -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SourceView:
+    symbol: str
+    label: str
+    url: str | None
+    adopted: str | None
+    note: str | None
+    source_class: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryLine:
+    """A name or a rule over a run of years, and the source that set it."""
+
+    years: str
+    text: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class ObservanceView:
+    id: str
+    name: str
+    short_name: str | None
+    kind: str
+    body: str
+    verified: bool
+    reason: str | None
+    marked: bool
+    url: str | None
+    tags: tuple[str, ...]
+    names: list[HistoryLine]
+    dates: list[HistoryLine]
+    moves: list[str]
+    translations: list[tuple[str, str, str]]
+    sources: list[SourceView]
+    next_dates: list[str]
+    first_year_note: str | None
+    notes: str | None
+    unconfirmed: list[str] = field(default_factory=list)
+
+
+def source_view(citation: Citation) -> SourceView:
+    # `class`/`source_class`: the facts engineer's source classes, when the model has them
+    klass = getattr(citation, "source_class", None) or getattr(citation, "klass", None)
+    return SourceView(
+        symbol=citation.symbol,
+        label=_WORDS.source(citation),
+        url=citation.url,
+        adopted=_WORDS.long_date(citation.adopted) if citation.adopted else None,
+        note=citation.note,
+        source_class=str(klass) if klass else None,
+    )
+
+
+def observance_view(obs: Observance, profile: Profile, today: dt.date) -> ObservanceView:
+    names: list[HistoryLine] = []
+    start = obs.first_year
+    for former in obs.former_names:
+        names.append(HistoryLine(_WORDS.years_label(start, former.until), former.name, former.cite))
+        start = former.until + 1
+    names.append(HistoryLine(_WORDS.years_label(start, None), obs.name, ""))
+    dates = [
+        HistoryLine(
+            _WORDS.years_label(span.since, span.until),
+            _WORDS.how(span).strip(),
+            span.cite,
+        )
+        for span in obs.dates
+    ]
+    moves = [
+        _WORDS.moved(move.date.year, move.moved_to, move.date, obs.citation(move.cite))
+        for move in obs.moves
+    ]
+    translations = [
+        (language, translated.name, translated.source)
+        for language, translated in sorted((obs.translated_names or {}).items())
+    ]
+    next_dates: list[str] = []
+    after = today
+    while len(next_dates) < NEXT_DATES:
+        occ = next_occurrence(obs, after)
+        if occ is None:
+            break
+        next_dates.append(_WORDS.date_range(occ.start, occ.end))
+        after = occ.end + dt.timedelta(days=1)
+    first_year_note = {
+        "inferred": f"The first year, {obs.first_year}, is inferred: no source states it.",
+        "unknown": "No source gives the first year; no edition number is computed.",
+    }.get(obs.first_year_basis)
+    unconfirmed = []
+    if not obs.verified:
+        unconfirmed.append("The facts of this observance are not confirmed against a source.")
+    # edition confirmation: a field the facts engineer is adding; False means unconfirmed
+    if getattr(obs, "edition_confirmed", True) is False:
+        unconfirmed.append("The edition numbers are not confirmed.")
+    return ObservanceView(
+        id=obs.id,
+        name=obs.name,
+        short_name=obs.short_name,
+        kind=obs.kind.value,
+        body=obs.body,
+        verified=obs.verified,
+        reason=obs.reason,
+        marked=profile.marks_observance(obs),
+        url=obs.url,
+        tags=obs.tags,
+        names=names,
+        dates=dates,
+        moves=moves,
+        translations=translations,
+        sources=[source_view(c) for c in obs.citations],
+        next_dates=next_dates,
+        first_year_note=first_year_note,
+        notes=obs.notes,
+        unconfirmed=unconfirmed,
+    )
+
+
+# --- the data files -----------------------------------------------------------------------------
+
+
+def observance_record(obs: Observance, today: dt.date) -> dict[str, object]:
+    """One observance's current facts for /data/observances.json (and, flattened, .csv)."""
+    nxt = next_occurrence(obs, today)
+    return {
+        "id": obs.id,
+        "name": obs.name,
+        "short_name": obs.short_name,
+        "kind": obs.kind.value,
+        "body": obs.body,
+        "status": obs.status,
+        "tags": list(obs.tags),
+        "url": obs.url,
+        "first_year": obs.first_year,
+        "first_year_basis": obs.first_year_basis,
+        "dates": [
+            {
+                "since": span.since,
+                "until": span.until,
+                "every": span.every,
+                "rule": _WORDS.rule_label(span.rule),
+                "cite": span.cite,
+            }
+            for span in obs.dates
+        ],
+        "former_names": [
+            {"name": f.name, "until": f.until, "cite": f.cite} for f in obs.former_names
+        ],
+        "citations": [
+            {
+                "symbol": c.symbol,
+                "url": c.url,
+                "adopted": c.adopted.isoformat() if c.adopted else None,
+            }
+            for c in obs.citations
+        ],
+        "next_start": nxt.start.isoformat() if nxt else None,
+        "next_end": nxt.end.isoformat() if nxt else None,
+    }
+
+
+def data_json(registry: Registry, today: dt.date) -> bytes:
+    body = {
+        "revision": registry.revision.isoformat(),
+        "as_of": today.isoformat(),
+        "tags": registry.tags,
+        "observances": [observance_record(obs, today) for obs in registry.observances],
+    }
+    return json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+CSV_COLUMNS = (
+    "id",
+    "name",
+    "short_name",
+    "kind",
+    "body",
+    "status",
+    "tags",
+    "url",
+    "first_year",
+    "next_start",
+    "next_end",
+    "citations",
+)
+
+
+def data_csv(registry: Registry, today: dt.date) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180 line ends
+    writer.writerow(CSV_COLUMNS)
+    for obs in registry.observances:
+        record = observance_record(obs, today)
+        writer.writerow(
+            [
+                record["id"],
+                record["name"],
+                record["short_name"] or "",
+                record["kind"],
+                record["body"],
+                record["status"],
+                " ".join(obs.tags),
+                record["url"] or "",
+                record["first_year"],
+                record["next_start"] or "",
+                record["next_end"] or "",
+                " ".join(c.symbol for c in obs.citations),
+            ]
+        )
+    return out.getvalue().encode("utf-8")
