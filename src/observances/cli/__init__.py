@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import click
 
-from observances.cli import catalog, drafts, feeds, service
+from observances.cli import catalog, drafts, feeds, service, users
 from observances.errors import ObservancesError, RegistryError
 
 
@@ -21,7 +21,13 @@ def cli() -> None:
     """A registry of United Nations observances, with calendar feeds and statement drafts."""
 
 
-for command in (*catalog.COMMANDS, *drafts.COMMANDS, *feeds.COMMANDS, *service.COMMANDS):
+for command in (
+    *catalog.COMMANDS,
+    *drafts.COMMANDS,
+    *feeds.COMMANDS,
+    *service.COMMANDS,
+    *users.COMMANDS,
+):
     cli.add_command(command)
 
 

@@ -75,10 +75,12 @@ def serve(
 
     from observances.reloading import LiveState
     from observances.web.app import create_app
+    from observances.wiring import desk_config, live_templates
 
     settings = settings_with(registry_path, profile_path, host=host, port=port)
     live = LiveState(settings.registry, settings.profile, settings.feeds)
-    app = create_app(live, settings)
+    templates = live_templates(settings.templates_dir)
+    app = create_app(live, settings, desk=desk_config(settings, live, templates.current))
     click.echo(f"Serving the feeds at http://{settings.host}:{settings.port}/", err=True)
     uvicorn.run(app, host=settings.host, port=settings.port, workers=1, log_level="info")
 

@@ -38,6 +38,9 @@ class Status(StrEnum):
     SKIPPED_LATE = "skipped_late"  # its date passed before it could go out; reported
     CANCELLED = "cancelled"  # no longer planned: the registry or the lead times changed
     DRY_RUN = "dry_run"  # logged instead of sent; sent for real once dry_run is off
+    # a person chose on the desk not to mark this occurrence this year; `sync` never revives
+    # it (un-skipping turns it into `cancelled`, which the next sync revives)
+    SKIPPED = "skipped"
 
 
 OPEN = (Status.PENDING, Status.RETRY)

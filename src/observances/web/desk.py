@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from urllib.parse import parse_qs
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -116,6 +117,21 @@ def set_session(response: Response, request: Request, sessions: Sessions, sessio
     )
 
 
+MAX_FORM_BYTES = 16_384
+
+
+async def read_form(request: Request) -> dict[str, str]:
+    """An urlencoded form, at most MAX_FORM_BYTES (the desk's forms are a few fields; no
+    multipart parser needed). Repeated fields keep their first value."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_FORM_BYTES:
+            return {}
+    fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+    return {name: values[0] for name, values in fields.items()}
+
+
 def languages(loaded: Loaded) -> list[str]:
     """The organization's languages: its own first, then its programs'."""
     found = [loaded.profile.language]
@@ -195,7 +211,7 @@ def desk_routes(  # noqa: PLR0915 - one closure per route keeps each handler nex
         if request.method == "GET":
             return await login_form(request)
         session = current_session(request, sessions)
-        form = await request.form()
+        form = await read_form(request)
         if not sessions.csrf_ok(session, str(form.get("csrf", ""))):
             return refused()
         name = str(form.get("username", ""))[:100]
@@ -218,7 +234,7 @@ def desk_routes(  # noqa: PLR0915 - one closure per route keeps each handler nex
 
     async def logout(request: Request) -> Response:
         session = current_session(request, sessions)
-        form = await request.form()
+        form = await read_form(request)
         if not sessions.csrf_ok(session, str(form.get("csrf", ""))):
             return refused()
         response = RedirectResponse("/", status_code=303)
@@ -274,14 +290,14 @@ def desk_routes(  # noqa: PLR0915 - one closure per route keeps each handler nex
             return not_found()
         key = (occ.id, occ.start)
         if request.method == "POST":
-            form = await request.form()
+            form = await read_form(request)
             if not sessions.csrf_ok(session, str(form.get("csrf", ""))):
                 return refused()
             message = act(key, str(form.get("action", "")), form, session.user or "")
             if message is None:
                 return refused("Unknown action.")
             return RedirectResponse(request.url.path + "#history", status_code=303)
-        drafts = []
+        drafts: list[tuple[str, DraftText | None, str | None]] = []
         if config.backend is not None:
             for language in languages(loaded):
                 try:
@@ -312,7 +328,7 @@ def desk_routes(  # noqa: PLR0915 - one closure per route keeps each handler nex
             base=request.url.path,
         )
 
-    def act(key: tuple[str, dt.date], action: str, form: Any, who: str) -> str | None:
+    def act(key: tuple[str, dt.date], action: str, form: dict[str, str], who: str) -> str | None:
         now = config.now()
         store, backend = config.store, config.backend
         if store is None:
