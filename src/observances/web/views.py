@@ -28,6 +28,7 @@ NEXT_DATES = 5
 # the longest observance a registry holds is a decade: one that started up to this many days
 # ago may still be in progress
 IN_PROGRESS_LOOKBACK_DAYS = 11 * 366
+LONG_KINDS = ("year", "decade")
 _WORDS = for_language("en")
 
 
@@ -75,11 +76,16 @@ def feed_title(feed: Feed, registry: Registry) -> str:
 
 
 def feed_views(feeds: dict[str, Feed], registry: Registry, base: str) -> list[FeedView]:
-    return [
-        FeedView(feed.name, feed_title(feed, registry), feed.description, subscribe_links(base, n))
-        for n, feed in feeds.items()
-        if not feed.private  # a private feed's URL is given out with its token, never listed
-    ]
+    found = []
+    for name, feed in feeds.items():
+        if feed.private:  # a private feed's URL is given out with its token, never listed
+            continue
+        title = feed_title(feed, registry)
+        # a tag's description says its title again ("Observances about <title>"): not twice
+        repeated = title.casefold().rstrip(".") in feed.description.casefold()
+        description = "" if repeated else feed.description
+        found.append(FeedView(name, title, description, subscribe_links(base, name)))
+    return found
 
 
 # --- the next days ------------------------------------------------------------------------------
@@ -99,6 +105,11 @@ class Row:
     marked: bool
     in_progress: bool
     verified: bool
+
+    @property
+    def long_running(self) -> bool:
+        """A year or a decade under way: listed apart, after the days ahead."""
+        return self.in_progress and self.kind in LONG_KINDS
 
 
 def _row(occ: Occurrence, profile: Profile, today: dt.date) -> Row:
@@ -129,7 +140,11 @@ def upcoming(
     yesterday = today - dt.timedelta(days=1)
     ongoing = [occ for occ in occurrences(long_ones, lookback, yesterday) if occ.end >= today]
     coming = occurrences(registry.observances, today, last)
-    return [_row(occ, profile, today) for occ in (*ongoing, *coming)]
+    # a week or a month under way leads the list; the years and decades under way, which
+    # change little from day to day, come after the days ahead
+    short = [occ for occ in ongoing if occ.kind.value not in LONG_KINDS]
+    long = [occ for occ in ongoing if occ.kind.value in LONG_KINDS]
+    return [_row(occ, profile, today) for occ in (*short, *coming, *long)]
 
 
 def matches(row: Row, query: str, theme: str, marked_only: bool) -> bool:

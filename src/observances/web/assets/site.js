@@ -36,7 +36,7 @@
     var theme = form.elements.theme.value;
     var marked = form.elements.marked.checked;
     var shown = 0;
-    table.querySelectorAll("tbody tr").forEach(function (row) {
+    table.querySelectorAll("tbody tr:not(.group)").forEach(function (row) {
       var ok = (!marked || row.dataset.marked === "1") &&
         (!theme || row.dataset.tags.split(" ").indexOf(theme) >= 0) &&
         (!q || row.dataset.name.toLocaleLowerCase().indexOf(q) >= 0);
