@@ -56,6 +56,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/registry.py
 	$(BIN)/python bench/feed_build.py
 	$(BIN)/python bench/service_footprint.py
+	$(BIN)/python bench/web_pages.py
 
 bench-http: $(VENV)/.dev-installed
 	$(BIN)/python bench/http_load.py

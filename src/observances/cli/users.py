@@ -81,7 +81,7 @@ def add(name: str, password_stdin: bool) -> None:
         raise InputError(f"{path}: not valid TOML ({exc}); fix it, then run this again") from None
     path.write_text(updated, encoding="utf-8")
     os.chmod(path, 0o600)  # the hashes are not secrets, but other settings there may be
-    click.echo(f"{name} can sign in at /login once the server reloads its settings ({path}).")
+    click.echo(f"{name} can sign in at /login after the server restarts (it reads {path}).")
 
 
 COMMANDS = (user,)
