@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from observances import clock
 from observances.calendar.feedset import Feed
@@ -124,6 +124,36 @@ def not_modified(request: Request, rendered: Rendered) -> bool:
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     return parsedate_to_datetime(rendered.last_modified) <= when
+
+
+class PageHeaders:
+    """Headers every HTML page gets: no framing (the desk's buttons cannot be clicked through
+    another site's page), no type sniffing, no address sent to other sites."""
+
+    HEADERS = (
+        (b"x-frame-options", b"DENY"),
+        (b"content-security-policy", b"frame-ancestors 'none'"),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+    )
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                if any(k == b"content-type" and v.startswith(b"text/html") for k, v in headers):
+                    headers.extend(self.HEADERS)
+                    message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 class LimitRequestLine:
@@ -268,6 +298,7 @@ def create_app(  # noqa: PLR0915 - one closure per route, as before the public p
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.status_body = status_body
+    app.add_middleware(PageHeaders)
     app.add_middleware(LimitRequestLine)
     app.state.feed_cache = cache
     return app

@@ -156,12 +156,25 @@ class DeskRow:
     sent: str
 
 
-def _mail_summary(mails: list[Mail], zone: dt.tzinfo) -> tuple[str, str]:
-    pending = [m for m in mails if m.status in ("pending", "retry", "planned")]
+def lead(days: int) -> str:
+    return {0: "on the day", 1: "1 day ahead"}.get(days, f"{days} days ahead")
+
+
+def mail_summary(mails: list[Mail], now: dt.datetime, zone: dt.tzinfo) -> tuple[str, str]:
+    """The next email and what was sent. Of mails whose time has passed, the one nearest the
+    day is what goes at the next tick; otherwise the earliest one ahead."""
+    waiting = [m for m in mails if m.status in ("pending", "retry", "planned")]
+    overdue = [m for m in waiting if m.send_at <= now]
+    if overdue:
+        due = max(overdue, key=lambda m: m.send_at)
+        next_text = f"{lead(due.lead_days)}: due now"
+    elif waiting:
+        nxt = min(waiting, key=lambda m: m.send_at)
+        next_text = f"{lead(nxt.lead_days)}, {_local(nxt.send_at, zone)}"
+    else:
+        next_text = "none"
     sent = [m for m in mails if m.status == "sent"]
-    nxt = min(pending, key=lambda m: m.send_at, default=None)
-    next_text = f"{nxt.lead_days} days ahead, {_local(nxt.send_at, zone)}" if nxt else "none"
-    sent_text = ", ".join(f"{m.lead_days} days ahead ({_local(m.sent_at, zone)})" for m in sent)
+    sent_text = ", ".join(f"{lead(m.lead_days)} ({_local(m.sent_at, zone)})" for m in sent)
     return next_text, sent_text or "nothing yet"
 
 
@@ -268,7 +281,8 @@ def desk_routes(  # noqa: PLR0915 - one closure per route keeps each handler nex
         rows = []
         for occ in marked:
             entry = entries.get((occ.id, occ.start), Entry(State.TODO, None))
-            next_text, sent_text = _mail_summary(by_key.get((occ.id, occ.start), []), config.zone)
+            found = by_key.get((occ.id, occ.start), [])
+            next_text, sent_text = mail_summary(found, config.now(), config.zone)
             rows.append(DeskRow(occ, entry, STATE_LABELS[entry.state], next_text, sent_text))
         return page(
             request,
@@ -315,6 +329,7 @@ def desk_routes(  # noqa: PLR0915 - one closure per route keeps each handler nex
             request,
             "desk_occurrence.html",
             session,
+            lead=lead,
             occ=occ,
             dates=_WORDS.date_range(occ.start, occ.end),
             entry=entry,
