@@ -54,12 +54,12 @@ def main(runs: int) -> int:
             signed_in = client.cookies.get("obs_session")
             client.cookies.clear()
             results = {
-                "index (warm)": median_ms(runs, lambda i: client.get("/").status_code),
+                "index (warm)": median_ms(runs, lambda _: client.get("/").status_code),
                 "index (cold: a filter)": median_ms(
                     runs, lambda i: client.get(f"/?q=day{i}").status_code
                 ),
                 "observance (warm)": median_ms(
-                    runs, lambda i: client.get("/observances/human-rights-day").status_code
+                    runs, lambda _: client.get("/observances/human-rights-day").status_code
                 ),
                 "observance (cold)": median_ms(
                     min(runs, len(ids)),
@@ -67,7 +67,7 @@ def main(runs: int) -> int:
                 ),
             }
             client.cookies.set("obs_session", signed_in or "")
-            results["desk"] = median_ms(runs, lambda i: client.get("/desk").status_code)
+            results["desk"] = median_ms(runs, lambda _: client.get("/desk").status_code)
     failed = False
     print(f"median of {runs} requests, in process (TestClient), full registry:")
     for name, ms in results.items():

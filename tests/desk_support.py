@@ -9,14 +9,16 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 
+from observances import wiring
 from observances.delivery.mail import MaildirTransport
 from observances.delivery.ticker import Service
 from observances.drafts.templates import TemplateSet
-from observances.reloading import LiveState
+from observances.reloading import Live
 from observances.settings import Settings
-from observances.web.app import create_app
 from observances.web.auth import hash_password
-from observances.wiring import OutboxDesk, desk_config, draft_renderer
+from observances.web.desk import DeskConfig
+from observances.web.state import Loaded
+from observances.wiring import OutboxDesk
 
 ROOT = Path(__file__).resolve().parent.parent
 USER, PASSWORD = "ana", "correct horse battery"
@@ -39,7 +41,7 @@ class Clock:
 class Desk:
     app: Starlette
     settings: Settings
-    live: LiveState
+    live: Live[Loaded]
     clock: Clock
     backend: OutboxDesk
 
@@ -47,12 +49,16 @@ class Desk:
         """The sending service over the same outbox, ticked by the test (Maildir transport)."""
         templates = TemplateSet.load(self.settings.templates_dir)
         live = self.live
-        return Service(
+        return wiring.service_for(
             self.settings,
             lambda: (live.current().registry, live.current().profile),
-            draft_renderer(lambda: live.current().profile, lambda: templates, self.settings),
+            wiring.draft_renderer(
+                lambda: live.current().profile,
+                lambda: templates,
+                wiring.local_today(self.settings, self.clock),
+            ),
             transport=MaildirTransport(self.settings.data_dir / "maildir"),
-            clock=self.clock,
+            now=self.clock,
             use_lock=False,
         )
 
@@ -70,18 +76,11 @@ def make_desk(tmp_path: Path, *, login_delay: float = 0.0) -> Desk:
         mail_to=(MAIL_TO,),
     )
     clock = Clock(dt.datetime(2026, 11, 29, 10, 0, tzinfo=dt.UTC))
-    live = LiveState(settings.registry, settings.profile, settings.feeds)
+    live = wiring.live_files(settings, clock)
     templates = TemplateSet.load(settings.templates_dir)
-    config = desk_config(settings, live, lambda: templates)
-    config.now = clock
+    app = wiring.web_app(settings, live, now=clock, poll_seconds=0, templates=lambda: templates)
+    config = app.state.desk
+    assert isinstance(config, DeskConfig)
     backend = config.backend
     assert isinstance(backend, OutboxDesk)
-    app = create_app(
-        live,
-        settings,
-        today=lambda: clock().date(),
-        poll_seconds=0,
-        status=backend.report,
-        desk=config,
-    )
     return Desk(app, settings, live, clock, backend)

@@ -9,8 +9,12 @@ import pytest
 import time_machine
 from click.testing import CliRunner
 from icalendar import Calendar
+from starlette.testclient import TestClient
+from web_support import workspace
 
+from observances import wiring
 from observances.cli import cli
+from observances.settings import Settings
 
 SMALL = str(Path(__file__).resolve().parent / "data" / "registries" / "feed-small.yaml")
 GOLDEN = Path(__file__).resolve().parent / "golden" / "feed-small.ics"
@@ -53,6 +57,35 @@ def test_marked_uses_the_profile(tmp_path: Path) -> None:
     feed = run("--from", "2019", "--to", "2019", "--marked", "--profile", str(profile))
     assert starts(feed) == [dt.date(2019, 10, 7)]
     assert b"X-WR-CALNAME:Observances TO marks" in feed
+
+
+@time_machine.travel(dt.datetime(2018, 6, 15, 12, tzinfo=dt.UTC), tick=False)
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [((), "all"), (("--marked",), "marked"), (("--tag", "human-rights"), "human-rights")],
+)
+def test_the_file_has_the_bytes_the_server_serves(
+    tmp_path: Path, args: tuple[str, ...], name: str
+) -> None:
+    registry, profile = workspace(tmp_path)
+    written = run(*args, "--registry", str(registry), "--profile", str(profile))
+    settings = Settings(registry=registry, profile=profile)
+    app = wiring.web_app(settings, wiring.live_files(settings), poll_seconds=0)
+    with TestClient(app) as client:
+        served = client.get(f"/feeds/{name}.ics")
+    assert served.status_code == 200
+    assert written == served.content
+
+
+def test_other_filters_make_a_feed_titled_after_them() -> None:
+    feed = run(
+        "--from", "2018", "--to", "2018", "--tag", "human-rights", "--id", "world-habitat-day"
+    )
+    calendar = Calendar.from_ical(feed)
+    assert calendar.calendar_name == "UN observances: human-rights + world-habitat-day"
+    assert calendar.description == (
+        "The observances tagged human-rights and with the id world-habitat-day."
+    )
 
 
 def test_writes_a_file(tmp_path: Path) -> None:

@@ -9,9 +9,18 @@ from pathlib import Path
 
 import pytest
 from service_kit import at, profile, registry
+from sqlalchemy import update
 
-from observances.delivery.outbox import Outbox, Status, message_id, retry_delay
+from observances.delivery.outbox import (
+    SCHEMA_VERSION,
+    Outbox,
+    OutboxVersionError,
+    Status,
+    message_id,
+    retry_delay,
+)
 from observances.delivery.planner import PlannedSend, SendKey, plan
+from observances.delivery.schema import outbox_table, schema_table
 
 UTC = dt.UTC
 NOW = at("2027-08-01T00:00:00")
@@ -42,7 +51,7 @@ def test_sync_inserts_each_key_once_however_often_it_runs(outbox: Outbox) -> Non
     first = outbox.sync(sends(), dt.date(2027, 9, 1), NOW)
     again = outbox.sync(sends(), dt.date(2027, 9, 1), NOW)
     assert (first.inserted, again.inserted) == (9, 0)
-    assert outbox.counts()["pending"] == 9
+    assert outbox.counts()[Status.PENDING] == 9
 
 
 def test_two_outboxes_on_one_file_plan_each_key_once(tmp_path: Path) -> None:
@@ -227,11 +236,23 @@ def test_dry_run_rows_come_back_when_dry_run_is_off(outbox: Outbox) -> None:
 def test_report_counts_problems_and_next_send(outbox: Outbox) -> None:
     outbox.sync(sends(), dt.date(2027, 9, 1), NOW)
     report = outbox.report(NOW)
-    assert report["counts"] == {s.value: (9 if s == Status.PENDING else 0) for s in Status}
-    next_send = report["next_send"]
-    assert isinstance(next_send, dict)
-    assert next_send["send_at"] == "2027-08-22T09:00:00+00:00"
-    assert report["oldest_due_age_seconds"] is None
+    assert report.counts == {s: (9 if s == Status.PENDING else 0) for s in Status}
+    assert report.next_send is not None
+    assert report.next_send.send_at == dt.datetime(2027, 8, 22, 9, tzinfo=UTC)
+    assert report.oldest_due_age_seconds is None
+    # as JSON (`status --json`, /status): statuses by name, instants in ISO 8601
+    as_json = report.as_json()
+    assert list(as_json) == [
+        "counts",
+        "problems",
+        "retrying",
+        "next_send",
+        "oldest_due_age_seconds",
+    ]
+    assert as_json["counts"] == {s.value: (9 if s == Status.PENDING else 0) for s in Status}
+    assert as_json["next_send"] == report.next_send.as_json()
+    assert report.next_send.as_json()["send_at"] == "2027-08-22T09:00:00+00:00"
+    assert (as_json["problems"], as_json["retrying"]) == ([], [])
 
 
 def test_instants_round_trip_as_utc_and_naive_ones_are_refused(outbox: Outbox) -> None:
@@ -241,3 +262,39 @@ def test_instants_round_trip_as_utc_and_naive_ones_are_refused(outbox: Outbox) -
     assert row.send_at.tzinfo == UTC
     with pytest.raises(Exception, match="naive"):
         outbox.claim(row.id, dt.datetime(2027, 9, 6))
+
+
+# --- the schema version -------------------------------------------------------------------------
+
+
+def test_a_new_outbox_records_its_schema_version(outbox: Outbox) -> None:
+    assert outbox.schema_version() == SCHEMA_VERSION
+    outbox.create()  # again: still one version, the same
+    assert outbox.schema_version() == SCHEMA_VERSION
+
+
+def test_an_outbox_from_before_versions_keeps_its_rows_and_records_version_1(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    old = Outbox(url)
+    outbox_table.create(old.engine)  # what `create` made before the version table existed
+    old.sync(sends(), dt.date(2027, 9, 1), NOW)
+    assert old.schema_version() is None
+    old.create()
+    assert old.schema_version() == 1
+    assert old.counts()[Status.PENDING] == 9
+
+
+def test_an_outbox_of_a_newer_version_is_refused_and_left_untouched(outbox: Outbox) -> None:
+    outbox.sync(sends(), dt.date(2027, 9, 1), NOW)
+    with outbox.engine.begin() as conn:
+        conn.execute(update(schema_table).values(version=SCHEMA_VERSION + 1))
+    newer = Outbox(outbox.url)
+    with pytest.raises(OutboxVersionError, match=r"schema version 2.*version 1 at most") as raised:
+        newer.create()
+    assert raised.value.exit_code == 1
+    assert "OBSERVANCES_DATABASE_URL" in str(raised.value)  # what to do about it
+    with pytest.raises(OutboxVersionError):
+        newer.check_version()
+    assert newer.counts()[Status.PENDING] == 9

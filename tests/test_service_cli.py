@@ -99,3 +99,34 @@ def test_send_due_refuses_to_run_beside_a_running_service(
         lock.release()
     assert code == 1
     assert "observances.lock" in err
+
+
+def test_status_lists_the_problems_and_why(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    templates = env / "templates"
+    templates.mkdir()
+    (templates / "statement.md.j2").write_text("Subject: {{ nope }}\n\nBody\n", encoding="utf-8")
+    code, out, _ = run(capsys, "send-due", "--templates", str(templates))
+    assert (code, out.strip()) == (0, "sent 0, deferred 0, failed 4, dry run 0, skipped late 0")
+    code, out, _ = run(capsys, "status")
+    assert code == 0
+    assert out.splitlines()[0] == "pending: 5  failed: 4"
+    assert out.splitlines()[1].startswith("next: democracy-day 2027-09-15 (7d) at 2027-09-08T09:00")
+    assert "Problems" in out
+    assert "south-south-cooperation  2027-09-12  21d   failed" in out
+    assert "could not prepare the draft" in out
+
+
+def test_an_outbox_of_a_newer_version_stops_each_command_with_exit_1(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    assert run(capsys, "send-due")[0] == 0
+    with sqlite3.connect(env / "data" / "outbox.sqlite3") as db:
+        db.execute("UPDATE outbox_schema SET version = version + 1")
+    db.close()
+    for command in ("status", "plan", "send-due"):
+        code, _, err = run(capsys, command)
+        assert code == 1, command
+        assert "has schema version 2" in err
+        assert "OBSERVANCES_DATABASE_URL" in err

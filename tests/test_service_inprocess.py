@@ -15,10 +15,10 @@ from service_kit import FakeClock, Recorder, at, plain, profile, registry, setti
 
 from observances.delivery.outbox import Outbox, Status
 from observances.delivery.planner import SendKey
-from observances.delivery.sending import outbox_for
-from observances.delivery.ticker import AlreadyRunningError, InstanceLock, Service
+from observances.delivery.ticker import AlreadyRunningError, InstanceLock
 from observances.profile import Profile
 from observances.registry.models import Registry
+from observances.wiring import outbox_for, service_for
 
 KEY = SendKey("south-south-cooperation", dt.date(2027, 9, 12), 7)
 
@@ -41,7 +41,7 @@ def test_a_locked_database_fails_ticks_until_released_and_loses_nothing(tmp_path
     outbox = Outbox(settings.outbox_url, busy_timeout_ms=200)
     clock = FakeClock(at("2027-09-04T10:00:00"))  # nothing due yet
     recorder = Recorder()
-    service = Service(settings, provider, plain, transport=recorder, outbox=outbox, clock=clock)
+    service = service_for(settings, provider, plain, transport=recorder, outbox=outbox, now=clock)
     service.start()
     raw = sqlite3.connect(tmp_path / "outbox.sqlite3", isolation_level=None)
     try:
@@ -76,7 +76,7 @@ def test_a_failing_tick_lets_the_heartbeat_go_stale_and_recovers(tmp_path: Path)
         return provider()
 
     clock = FakeClock(at("2027-09-04T10:00:00"))
-    service = Service(settings, flaky, plain, transport=Recorder(), clock=clock)
+    service = service_for(settings, flaky, plain, transport=Recorder(), now=clock)
     assert service.stale_after == 3.0
     service.start()
     try:
@@ -94,7 +94,7 @@ def test_a_failing_tick_lets_the_heartbeat_go_stale_and_recovers(tmp_path: Path)
 def test_a_dead_ticker_is_reported_stale(tmp_path: Path) -> None:
     settings = settings_for(tmp_path, tick_seconds=1, smtp_timeout=0.5)
     clock = FakeClock(at("2027-09-04T10:00:00"))
-    service = Service(settings, provider, plain, transport=Recorder(), clock=clock)
+    service = service_for(settings, provider, plain, transport=Recorder(), now=clock)
     service.start()
     try:
         assert wait_for(lambda: service.last_tick_at is not None)
@@ -109,7 +109,7 @@ def test_a_dead_ticker_is_reported_stale(tmp_path: Path) -> None:
 def test_without_an_smtp_host_drafts_land_in_the_maildir(tmp_path: Path) -> None:
     settings = settings_for(tmp_path, tick_seconds=1)
     clock = FakeClock(at("2027-09-05T10:00:00"))
-    service = Service(settings, provider, plain, clock=clock)
+    service = service_for(settings, provider, plain, now=clock)
     assert service.transport.name == "maildir"
     service.start()
     try:
@@ -140,11 +140,11 @@ def test_the_lock_names_the_process_that_holds_it(tmp_path: Path) -> None:
 def test_a_bad_registry_edit_keeps_the_last_good_one(tmp_path: Path) -> None:
     from service_kit import PROFILE_YAML, REGISTRY_YAML
 
-    from observances.reloading import LiveState
+    from observances.web.state import live_files
 
     (tmp_path / "r.yaml").write_text(REGISTRY_YAML, encoding="utf-8")
     (tmp_path / "p.yaml").write_text(PROFILE_YAML, encoding="utf-8")
-    files = LiveState(tmp_path / "r.yaml", tmp_path / "p.yaml")
+    files = live_files(tmp_path / "r.yaml", tmp_path / "p.yaml", now=FakeClock(at("2027-09-04")))
     good = files.current().registry
     (tmp_path / "r.yaml").write_text(REGISTRY_YAML + "  - id: [broken\n", encoding="utf-8")
     files.refresh()
@@ -154,3 +154,30 @@ def test_a_bad_registry_edit_keeps_the_last_good_one(tmp_path: Path) -> None:
     files.refresh()
     assert files.current().registry is not good
     assert not files.problems
+
+
+def test_run_once_is_one_pass_under_the_lock_and_lets_go(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path)
+    recorder = Recorder()
+    clock = FakeClock(at("2027-09-05T10:00:00"))  # the 7-day draft of 12 September is due
+    service = service_for(settings, provider, plain, transport=recorder, now=clock)
+    assert service.run_once().sent == 1
+    assert recorder.keys == [str(KEY)]
+    lock = InstanceLock(tmp_path / "observances.lock")
+    lock.acquire()  # released after the pass
+    lock.release()
+    assert service.run_once().sent == 0  # sent once, never again
+    assert not service.healthy()  # no ticker was started: nothing beats
+
+
+def test_run_once_raises_what_a_tick_would_log_and_still_lets_go(tmp_path: Path) -> None:
+    def broken() -> tuple[Registry, Profile]:
+        raise RuntimeError("registry exploded")
+
+    clock = FakeClock(at("2027-09-05T10:00:00"))
+    service = service_for(settings_for(tmp_path), broken, plain, transport=Recorder(), now=clock)
+    with pytest.raises(RuntimeError, match="registry exploded"):
+        service.run_once()
+    lock = InstanceLock(tmp_path / "observances.lock")
+    lock.acquire()
+    lock.release()

@@ -26,12 +26,13 @@ from service_kit import (
 from observances.delivery.mail import DryRunTransport, SmtpTransport, Transport
 from observances.delivery.outbox import Outbox, Status
 from observances.delivery.planner import SendKey
-from observances.delivery.sending import PassReport, Renderer, outbox_for, send_due
+from observances.delivery.sending import PassReport, Renderer, send_due
 from observances.occurrences import Occurrence
 from observances.profile import Profile
 from observances.registry import loads
 from observances.registry.models import Registry
 from observances.settings import Settings
+from observances.wiring import mail_routing, outbox_for, schedule_for
 
 SSC = "south-south-cooperation"
 
@@ -52,7 +53,8 @@ class World:
             outbox=self.outbox,
             registry=self.registry,
             profile=self.profile,
-            settings=self.settings,
+            schedule=schedule_for(self.settings),
+            routing=mail_routing(self.settings),
             renderer=renderer,
             transport=transport,
             clock=self.clock,
@@ -98,8 +100,8 @@ def test_smtp_down_for_hours_backs_off_then_delivers_once(tmp_path: Path) -> Non
     assert gaps == sorted(gaps)  # the wait grows
     assert gaps[-1] >= 1800 * 0.8 - 300  # and reaches the cap (within one step)
     report = world.outbox.report(world.clock.now)
-    assert report["counts"]["failed"] == 0  # type: ignore[index]
-    assert len(report["retrying"]) == 1  # type: ignore[arg-type]
+    assert report.counts[Status.FAILED] == 0
+    assert len(report.retrying) == 1
     down.start()
     try:
         for _ in range(12):  # one more hour: the next attempt finds the server

@@ -24,9 +24,10 @@ import uvicorn
 from icalendar import Calendar
 
 from observances.calendar.ical import LONG_SPAN_DAYS
-from observances.reloading import LiveState
 from observances.settings import Settings
 from observances.web.app import create_app
+from observances.web.state import live_files
+from observances.wiring import feed_options
 
 ROOT = Path(__file__).resolve().parent.parent
 ICALJS = ROOT / "tests" / "clients" / "icaljs"
@@ -39,8 +40,12 @@ Row = tuple[str, str, str]  # start, exclusive end, name
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     """The real app on uvicorn, on a free port of 127.0.0.1, in a background thread."""
-    live = LiveState(ROOT / "observances.yaml", ROOT / "profiles" / "aipr.yaml")
-    app = create_app(live, Settings(), today=lambda: TODAY, poll_seconds=0)
+    live = live_files(
+        ROOT / "observances.yaml",
+        ROOT / "profiles" / "aipr.yaml",
+        now=lambda: dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC),
+    )
+    app = create_app(live, feed_options(Settings()), today=lambda: TODAY, poll_seconds=0)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]

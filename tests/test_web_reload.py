@@ -8,11 +8,12 @@ import time
 from pathlib import Path
 
 from starlette.testclient import TestClient
-from web_support import STATUS_AUTH, TODAY, make_app, workspace
+from web_support import STATUS_AUTH, TODAY, make_app, noon_utc, workspace
 
-from observances.reloading import LiveState
 from observances.settings import Settings
 from observances.web.app import create_app
+from observances.web.state import live_files
+from observances.wiring import feed_options
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -88,8 +89,8 @@ def test_a_profile_edit_changes_the_marked_feed(tmp_path: Path) -> None:
 
 def test_the_running_app_polls_for_edits(tmp_path: Path) -> None:
     registry, profile = workspace(tmp_path)
-    live = LiveState(registry, profile)
-    app = create_app(live, Settings(), today=lambda: TODAY, poll_seconds=0.05)
+    live = live_files(registry, profile, now=noon_utc)
+    app = create_app(live, feed_options(Settings()), today=lambda: TODAY, poll_seconds=0.05)
     with TestClient(app) as client:
         before = client.get("/feeds/all.ics").headers["etag"]
         edit(registry, "name: World Habitat Day", "name: World Habitat Day (polled)")

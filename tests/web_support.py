@@ -9,17 +9,26 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 
-from observances.reloading import LiveState
+from observances.reloading import Live
 from observances.settings import FeedSpec, Settings
 from observances.web.app import HealthCheck, create_app
 from observances.web.auth import Accounts, Sessions
 from observances.web.desk import DeskConfig
+from observances.web.state import Loaded, live_files
+from observances.wiring import configured_feeds, feed_options
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "tests" / "data" / "registries" / "feed-small.yaml"
 TODAY = dt.date(2018, 6, 15)  # window 2017-2021 with the default settings
 STATUS_TOKEN = "status-token-for-tests"
 STATUS_AUTH = {"authorization": f"Bearer {STATUS_TOKEN}"}
+
+
+def noon_utc() -> dt.datetime:
+    """When the files were loaded, or a reload failed: a fixed instant, as tests want."""
+    return dt.datetime(2018, 6, 15, 12, tzinfo=dt.UTC)
+
+
 PROFILE = """\
 name: Test Organization for <Peace> & "Rights"
 short_name: TO
@@ -48,12 +57,13 @@ def make_app(
     feeds: tuple[FeedSpec, ...] = (),
     checks: tuple[HealthCheck, ...] = (),
     today: dt.date = TODAY,
-) -> tuple[Starlette, LiveState]:
-    live = LiveState(registry, profile, feeds)
-    settings = Settings(feeds=feeds)
+) -> tuple[Starlette, Live[Loaded]]:
+    """The app over copies of the files, with the default feed window; configured feeds
+    become the calendar's type as `observances run` makes them (wiring.configured_feeds)."""
+    live = live_files(registry, profile, configured_feeds(Settings(feeds=feeds)), now=noon_utc)
     app = create_app(
         live,
-        settings,
+        feed_options(Settings()),
         health_checks=[_constant(c) for c in checks],
         status=lambda: {"outbox": {"pending": 0}},
         today=lambda: today,

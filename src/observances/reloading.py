@@ -5,8 +5,8 @@ and inode, reloads when any of them changes, and keeps serving the last value th
 a reload fails: a bad edit to the registry must not take the feeds down. The failure is kept,
 with its time, for the logs and /healthz, until a reload succeeds.
 
-`LiveState` is the registry and the organization profile, the pair the feeds need; the service
-can add its templates by building a `Live` over more paths with its own loader.
+Generic: what is loaded (the registry and profile in web/state.py, the templates) and the clock
+that dates a failure are given by whoever builds the `Live` (wiring.py).
 """
 
 from __future__ import annotations
@@ -20,12 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from observances import clock
-from observances.calendar.feedset import Feed, feed_set
 from observances.errors import ObservancesError
-from observances.profile import Profile, load_profile
-from observances.registry import Registry, load
-from observances.settings import FeedSpec
 
 log = logging.getLogger(__name__)
 
@@ -42,18 +37,6 @@ class LoadProblem:
 
     def as_json(self) -> dict[str, str]:
         return {"at": self.at.isoformat(timespec="seconds"), "message": self.message}
-
-
-@dataclass(frozen=True, slots=True)
-class Loaded:
-    """The registry, profile and feed set in use. `generation` rises with every successful
-    reload, so a cache keyed on it is rebuilt exactly when the inputs changed."""
-
-    registry: Registry
-    profile: Profile
-    feeds: dict[str, Feed]
-    loaded_at: dt.datetime
-    generation: int
 
 
 def fingerprint(paths: Sequence[Path]) -> Fingerprint:
@@ -80,10 +63,12 @@ class Live(Generic[T]):
         paths: Sequence[Path],
         load: Callable[[int], T],
         *,
-        now: Callable[[], dt.datetime] = clock.now,
+        now: Callable[[], dt.datetime],
     ) -> None:
         """`load(generation)` reads the files and raises ObservancesError (or OSError) when they
-        are bad. The first load must succeed: there is no good version to fall back on yet."""
+        are bad; `generation` rises with every successful load, so a cache keyed on it is
+        rebuilt exactly when the inputs changed. The first load must succeed: there is no good
+        version to fall back on yet. `now` dates a failed reload."""
         self._paths = tuple(paths)
         self._load = load
         self._now = now
@@ -123,23 +108,3 @@ class Live(Generic[T]):
                 log.info("reload succeeded; the earlier problems are fixed")
             self._problems = ()
             return True
-
-
-class LiveState(Live[Loaded]):
-    """The registry and the profile, watched together (a profile names registry ids), and the
-    feed set they give: an edit that breaks a configured feed is a failed reload too."""
-
-    def __init__(
-        self,
-        registry_path: Path,
-        profile_path: Path,
-        feeds: Sequence[FeedSpec] = (),
-        *,
-        now: Callable[[], dt.datetime] = clock.now,
-    ) -> None:
-        def load_all(generation: int) -> Loaded:
-            registry = load(registry_path)
-            profile = load_profile(profile_path, registry)
-            return Loaded(registry, profile, feed_set(registry, profile, feeds), now(), generation)
-
-        super().__init__((registry_path, profile_path), load_all, now=now)

@@ -1,86 +1,312 @@
-"""The whole `observances run` process: the files people edit (kept at their last good
-version), the service that sends drafts, and the HTTP app that serves the feeds, together.
+"""The only place that turns settings into objects, and the whole `observances run` process:
+the files people edit (kept at their last good version), the service that sends drafts, and the
+HTTP app that serves the feeds, together.
+
+Every other module takes the few values it uses (a feed window, a schedule, mail routes) and
+its clock as arguments; this module reads them from `Settings` and passes `clock.now`.
 
 uvicorn runs the app in the main thread; the service's BackgroundScheduler ticks in its own
 threads. On SIGTERM or SIGINT the service stops claiming drafts at once, uvicorn finishes its
 requests, the send in flight completes, and the process exits 0.
+
+The CLI imports this module for commands of every weight, so the heavy libraries (uvicorn,
+Starlette, SQLAlchemy, Jinja) are imported inside the functions that need them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import secrets
 import signal
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
-
-import uvicorn
-from sqlalchemy import select, update
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from observances import clock
-from observances.delivery import planner
-from observances.delivery.outbox import OPEN, Outbox, Status
-from observances.delivery.planner import PlannedSend
-from observances.delivery.schema import message_id, outbox_table
-from observances.delivery.sending import Renderer, outbox_for
-from observances.delivery.ticker import Service
-from observances.drafts.render import Draft, render
-from observances.drafts.templates import TemplateSet
-from observances.occurrences import Occurrence
-from observances.profile import Profile
-from observances.registry.models import Registry
-from observances.reloading import Live, LiveState, Loaded
-from observances.settings import Settings
-from observances.web.app import HealthCheck, create_app
-from observances.web.auth import Accounts, Sessions, Throttle
-from observances.web.desk import DeskConfig, Mail
-from observances.web.desk_store import DeskStore
+from observances.delivery.planner import Schedule
+from observances.reloading import Live
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
+    from observances.calendar.feedset import Feed, FeedOptions
+    from observances.delivery.mail import Transport
+    from observances.delivery.outbox import Outbox
+    from observances.delivery.planner import PlannedSend
+    from observances.delivery.sending import MailRouting, PassReport, Renderer
+    from observances.delivery.ticker import InstanceLock, Provider, Service, Timing
+    from observances.drafts.render import Draft
+    from observances.drafts.templates import TemplateSet
+    from observances.occurrences import Occurrence
+    from observances.profile import Profile
+    from observances.registry.models import Registry
+    from observances.settings import Settings
+    from observances.web.app import HealthCheck
+    from observances.web.desk import DeskConfig, Mail
+    from observances.web.state import Loaded
 
 log = logging.getLogger(__name__)
 
+Now = Callable[[], dt.datetime]
 
-def live_templates(directory: Path) -> Live[TemplateSet]:
+
+def schedule_for(settings: Settings) -> Schedule:
+    return Schedule(settings.zone, settings.send_time)
+
+
+def local_today(settings: Settings, now: Now = clock.now) -> Callable[[], dt.date]:
+    """Today in the configured time zone: the one "today" of the index page, the feed window,
+    the drafts' "days until" and the service's plan (`Schedule.date_at`, never the process's
+    own zone)."""
+    schedule = schedule_for(settings)
+    return lambda: schedule.date_at(now())
+
+
+# --- the feeds and the web app -----------------------------------------------------------------
+
+
+def feed_options(settings: Settings) -> FeedOptions:
+    from observances.calendar.feedset import FeedOptions
+
+    return FeedOptions(
+        settings.feed_years_back, settings.feed_years_ahead, settings.feed_alarm_days
+    )
+
+
+def configured_feeds(settings: Settings) -> tuple[Feed, ...]:
+    """The `[[feeds]]` of the settings as the calendar's own type; the token leaves its
+    SecretStr wrapper only here."""
+    from observances.calendar.feedset import configured_feed
+
+    return tuple(
+        configured_feed(
+            spec.name,
+            title=spec.title,
+            tags=spec.tags,
+            ids=spec.ids,
+            kinds=spec.kinds,
+            marked=spec.marked,
+            token=spec.token.get_secret_value() if spec.token else None,
+        )
+        for spec in settings.feeds
+    )
+
+
+def live_files(settings: Settings, now: Now = clock.now) -> Live[Loaded]:
+    """The registry, the profile and the feed set, at their last good version."""
+    from observances.web.state import live_files as watch
+
+    return watch(settings.registry, settings.profile, configured_feeds(settings), now=now)
+
+
+def web_app(
+    settings: Settings,
+    files: Live[Loaded],
+    *,
+    now: Now = clock.now,
+    health_checks: Sequence[Callable[[], HealthCheck]] = (),
+    status: Callable[[], dict[str, Any]] | None = None,
+    poll_seconds: float = 2.0,
+    templates: Callable[[], TemplateSet] | None = None,
+) -> Starlette:
+    """The app with the team's workspace (docs/desk.md) over the outbox of the settings;
+    `templates` renders its drafts (default: the templates directory, read once)."""
+    from observances.web.app import create_app
+
+    if templates is None:
+        loaded_templates = live_templates(settings.templates_dir, now)
+        templates = loaded_templates.current
+    return create_app(
+        files,
+        feed_options(settings),
+        today=local_today(settings, now),
+        base_url=settings.base_url,
+        health_checks=health_checks,
+        status=status,
+        poll_seconds=poll_seconds,
+        desk=desk_config(settings, files, templates, status, now=now),
+    )
+
+
+def serve(settings: Settings, app: Starlette) -> None:
+    """`observances serve`: the feeds alone, one process, one worker."""
+    import uvicorn
+
+    uvicorn.run(app, host=settings.host, port=settings.port, workers=1, log_level="info")
+
+
+# --- the drafts and the service ------------------------------------------------------------
+
+
+def live_templates(directory: Path, now: Now = clock.now) -> Live[TemplateSet]:
     """The templates, reloaded when any file below `directory` changes; a template with a
     syntax error fails the reload and the last good set stays in use."""
-    return Live((directory,), lambda _generation: TemplateSet.load(directory))
+    from observances.drafts.templates import TemplateSet
+
+    return Live((directory,), lambda _generation: TemplateSet.load(directory), now=now)
 
 
 def draft_renderer(
-    profile: Callable[[], Profile], templates: Callable[[], TemplateSet], settings: Settings
+    profile: Callable[[], Profile],
+    templates: Callable[[], TemplateSet],
+    today: Callable[[], dt.date],
 ) -> Renderer:
-    """The service's renderer: the statement draft, in the profile's language, as of today
-    in the configured time zone. `profile` and `templates` are read at each call, so that
-    an edit is picked up by the next draft."""
+    """The service's renderer: the statement draft, in the profile's language, as of `today`
+    (`local_today`, on the service's clock). `profile` and `templates` are read at each call,
+    so that an edit is picked up by the next draft."""
+    from observances.drafts.render import render
 
-    def renderer(occurrence: Occurrence, lead_days: int) -> Draft:
-        today = clock.now().astimezone(settings.zone).date()
-        return render(occurrence, profile(), templates(), today=today)
+    def renderer(occurrence: Occurrence, lead_days: int) -> Draft:  # noqa: ARG001 - the Renderer signature
+        return render(occurrence, profile(), templates(), today=today())
 
     return renderer
 
 
-def run(settings: Settings, *, use_lock: bool = True) -> None:
-    """Serve the feeds and send the drafts until SIGTERM or SIGINT; then exit cleanly."""
-    files = LiveState(settings.registry, settings.profile, settings.feeds)
-    templates = live_templates(settings.templates_dir)
+def transport_for(settings: Settings, *, dry_run: bool | None = None) -> Transport:
+    """Dry run if asked; SMTP when a host is set; otherwise the Maildir under data_dir."""
+    from observances.delivery.mail import DryRunTransport, MaildirTransport, SmtpTransport
+
+    if settings.dry_run if dry_run is None else dry_run:
+        return DryRunTransport()
+    if settings.smtp_host:
+        password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+        return SmtpTransport(
+            settings.smtp_host,
+            settings.effective_smtp_port,
+            security=settings.smtp_security,
+            username=settings.smtp_username,
+            password=password,
+            timeout=settings.smtp_timeout,
+        )
+    return MaildirTransport(settings.data_dir / "maildir")
+
+
+def outbox_for(settings: Settings) -> Outbox:
+    from observances.delivery.mail import domain_of
+    from observances.delivery.outbox import Outbox
+
+    return Outbox(
+        settings.outbox_url,
+        domain=domain_of(settings.mail_from),
+        retry_initial_seconds=settings.retry_initial_seconds,
+        retry_max_seconds=settings.retry_max_seconds,
+    )
+
+
+def existing_outbox(settings: Settings) -> Outbox | None:
+    """The outbox if there is one, of a schema this code reads; `plan` and `status` never
+    create it."""
+    if settings.database_url is None and not (settings.data_dir / "outbox.sqlite3").exists():
+        return None
+    outbox = outbox_for(settings)
+    outbox.check_version()
+    return outbox
+
+
+def instance_lock(settings: Settings) -> InstanceLock:
+    """One process per data directory: it holds the outbox, the Maildir and this lock."""
+    from observances.delivery.ticker import InstanceLock
+
+    return InstanceLock(settings.data_dir / "observances.lock")
+
+
+def mail_routing(settings: Settings) -> MailRouting:
+    from observances.delivery.sending import MailRouting
+
+    return MailRouting(
+        settings.mail_from,
+        settings.mail_to,
+        settings.mail_to_by_tag,
+        settings.mail_to_by_program,
+    )
+
+
+def service_timing(settings: Settings) -> Timing:
+    from observances.delivery.ticker import Timing
+
+    return Timing(settings.tick_seconds, settings.smtp_timeout)
+
+
+def service_for(
+    settings: Settings,
+    provider: Provider,
+    renderer: Renderer,
+    *,
+    transport: Transport | None = None,
+    outbox: Outbox | None = None,
+    now: Now = clock.now,
+    monotonic: Callable[[], float] = clock.monotonic,
+    use_lock: bool = True,
+) -> Service:
+    """The sending service; tests give their own transport, outbox and clock."""
+    from observances.delivery.ticker import Service
+
+    return Service(
+        provider,
+        renderer,
+        schedule=schedule_for(settings),
+        routing=mail_routing(settings),
+        timing=service_timing(settings),
+        transport=transport or transport_for(settings),
+        outbox=outbox or outbox_for(settings),
+        lock=instance_lock(settings) if use_lock else None,
+        clock=now,
+        monotonic=monotonic,
+    )
+
+
+class Assembled(NamedTuple):
+    """The service and the live files it reads, which `run` also serves and checks."""
+
+    service: Service
+    files: Live[Loaded]
+    templates: Live[TemplateSet]
+
+
+def assemble(
+    settings: Settings,
+    *,
+    dry_run: bool | None = None,
+    use_lock: bool = True,
+    now: Now = clock.now,
+) -> Assembled:
+    """The service as both `run` and `send-due` use it: the registry, profile and templates at
+    their last good version, looked at again before each pass. A file that does not load the
+    first time raises here (exit 2), before the lock is taken."""
+    files = live_files(settings, now)
+    templates = live_templates(settings.templates_dir, now)
 
     def provider() -> tuple[Registry, Profile]:
-        # each tick looks for edits; the web app polls the same state between ticks
+        # each pass looks for edits; the web app polls the same state between ticks
         files.refresh()
         templates.refresh()
         loaded = files.current()
         return loaded.registry, loaded.profile
 
-    service = Service(
-        settings,
-        provider,
-        draft_renderer(lambda: files.current().profile, templates.current, settings),
-        use_lock=use_lock,
+    renderer = draft_renderer(
+        lambda: files.current().profile, templates.current, local_today(settings, now)
     )
+    transport = transport_for(settings, dry_run=dry_run)
+    service = service_for(
+        settings, provider, renderer, transport=transport, now=now, use_lock=use_lock
+    )
+    return Assembled(service, files, templates)
+
+
+def send_due(settings: Settings, *, dry_run: bool | None = None) -> PassReport:
+    """`observances send-due`: one pass of the service that `run` ticks, for cron."""
+    return assemble(settings, dry_run=dry_run).service.run_once()
+
+
+def run(settings: Settings, *, use_lock: bool = True) -> None:
+    """Serve the feeds and send the drafts until SIGTERM or SIGINT; then exit cleanly."""
+    import uvicorn
+
+    from observances.web.app import HealthCheck
+    from observances.web.server import Server
+
+    service, files, templates = assemble(settings, use_lock=use_lock)
 
     def scheduler_health() -> HealthCheck:
         age = service.heartbeat_age()
@@ -91,17 +317,17 @@ def run(settings: Settings, *, use_lock: bool = True) -> None:
         problems = templates.problems
         return HealthCheck("templates", True, problems[-1].message if problems else "")
 
-    app = create_app(
-        files,
+    app = web_app(
         settings,
+        files,
         health_checks=(scheduler_health, templates_health),
         status=service.status_report,
-        desk=desk_config(settings, files, templates.current, service.status_report),
+        templates=templates.current,
     )
     config = uvicorn.Config(
         app, host=settings.host, port=settings.port, workers=1, log_level="info"
     )
-    server = _Server(config, on_exit=service.request_stop)
+    server = Server(config, on_exit=service.request_stop)
     service.start()  # the lock first: a second instance exits before it binds the port
     # uvicorn re-raises the signal it caught once it has shut down; handlers of our own
     # take it, so that the process can stop the service and exit 0
@@ -118,20 +344,6 @@ def _ignore(signum: int, frame: FrameType | None) -> None:
     """Takes the signal uvicorn re-raises after its shutdown; the stop is already under way."""
 
 
-class _Server(uvicorn.Server):
-    """uvicorn's server, telling the service to stop claiming drafts as soon as a stop
-    signal arrives, before the HTTP side has finished its requests."""
-
-    def __init__(self, config: uvicorn.Config, on_exit: Callable[[], None]) -> None:
-        super().__init__(config)
-        self._on_exit = on_exit
-
-    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-        log.info("%s received: finishing the send in flight", signal.Signals(sig).name)
-        self._on_exit()
-        super().handle_exit(sig, frame)
-
-
 # --- the desk: the web's DeskBackend over the outbox and the planner ---------------------------
 
 
@@ -144,15 +356,21 @@ class OutboxDesk:
         outbox: Outbox,
         state: Callable[[], tuple[Registry, Profile]],
         templates: Callable[[], TemplateSet],
-        report: Callable[[], dict[str, object]] | None = None,
+        report: Callable[[], dict[str, Any]] | None = None,
+        *,
+        now: Now = clock.now,
     ) -> None:
         self.settings = settings
         self.outbox = outbox
         self.state = state
         self.templates = templates
         self._report = report
+        self.now = now
+        self.today = local_today(settings, now)
 
     def _planned(self, first: dt.date, last: dt.date) -> list[PlannedSend]:
+        from observances.delivery import planner
+
         registry, profile = self.state()
         return planner.plan(
             registry,
@@ -164,6 +382,8 @@ class OutboxDesk:
         )
 
     def mails(self, first: dt.date, last: dt.date) -> list[Mail]:
+        from observances.web.desk import Mail
+
         rows = {
             row.key: row for row in self.outbox.rows(since=first) if row.key.occurrence_date <= last
         }
@@ -197,6 +417,11 @@ class OutboxDesk:
     def skip(self, observance_id: str, day: dt.date, now: dt.datetime) -> int:
         """Open rows become `skipped`; planned sends not in the outbox yet are written as
         `skipped` too, so that the service never plans them later."""
+        from sqlalchemy import select, update
+
+        from observances.delivery.outbox import OPEN, Status
+        from observances.delivery.schema import message_id, outbox_table
+
         planned = [s for s in self._planned(day, day) if s.key.observance_id == observance_id]
         T = outbox_table.c
         with self.outbox.engine.begin() as conn:
@@ -238,6 +463,11 @@ class OutboxDesk:
         return int(result.rowcount or 0) + len([s for s in planned if s.key.lead_days not in known])
 
     def unskip(self, observance_id: str, day: dt.date, now: dt.datetime) -> int:
+        from sqlalchemy import update
+
+        from observances.delivery.outbox import Status
+        from observances.delivery.schema import outbox_table
+
         T = outbox_table.c
         with self.outbox.engine.begin() as conn:
             result = conn.execute(
@@ -254,6 +484,11 @@ class OutboxDesk:
     def send_again(self, observance_id: str, day: dt.date, now: dt.datetime) -> bool:
         """The latest sent mail of the occurrence goes again at the next tick, with its own
         Message-ID (the same one, as after a crash)."""
+        from sqlalchemy import update
+
+        from observances.delivery.outbox import Status
+        from observances.delivery.schema import outbox_table
+
         rows = [
             r
             for r in self.outbox.rows(since=day)
@@ -278,19 +513,23 @@ class OutboxDesk:
         return bool(done)
 
     def draft(self, occurrence: Occurrence, language: str) -> Draft:
-        _, profile = self.state()
-        today = clock.now().astimezone(self.settings.zone).date()
-        return render(occurrence, profile, self.templates(), language=language, today=today)
+        from observances.drafts.render import render
 
-    def report(self) -> dict[str, object]:
+        _, profile = self.state()
+        return render(occurrence, profile, self.templates(), language=language, today=self.today())
+
+    def report(self) -> dict[str, Any]:
         if self._report is not None:
             return self._report()
-        return {"outbox": self.outbox.report(clock.now())}
+        return {"outbox": self.outbox.report(self.now()).as_json()}
 
 
 def session_secret(settings: Settings) -> bytes:
     """The configured secret, or one made once and kept in the data directory (0600), so that
     sessions survive a restart without any setup."""
+    import os
+    import secrets
+
     if settings.session_secret is not None:
         return settings.session_secret.get_secret_value().encode()
     path = settings.data_dir / "session.key"
@@ -310,9 +549,17 @@ def desk_config(
     settings: Settings,
     files: Live[Loaded],
     templates: Callable[[], TemplateSet],
-    report: Callable[[], dict[str, object]] | None = None,
+    report: Callable[[], dict[str, Any]] | None = None,
+    *,
+    now: Now = clock.now,
 ) -> DeskConfig:
     """The workspace for the web app: accounts, sessions, its table and the outbox."""
+    import time
+
+    from observances.web.auth import Accounts, Sessions, Throttle
+    from observances.web.desk import DeskConfig
+    from observances.web.desk_store import DeskStore
+
     outbox = outbox_for(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     outbox.create()
@@ -328,9 +575,9 @@ def desk_config(
         accounts=Accounts(settings.users),
         sessions=Sessions(session_secret(settings), clock=time.time),
         store=store,
-        backend=OutboxDesk(settings, outbox, state, templates, report),
+        backend=OutboxDesk(settings, outbox, state, templates, report, now=now),
         status_token=token,
         throttle=Throttle(base_delay=settings.login_delay_seconds),
-        now=clock.now,
+        now=now,
         zone=settings.zone,
     )

@@ -33,32 +33,26 @@ def feed(
     output: BinaryIO,
 ) -> None:
     """Write an iCalendar feed of the observances in a window of whole years."""
-    import datetime as dt
-
-    from observances import clock
-    from observances.calendar.ical import CalendarInfo, build
-    from observances.occurrences import occurrences
+    from observances import wiring
+    from observances.calendar.feedset import feed_set, selection
 
     settings = settings_with(registry_path, profile_path)
-    this_year = clock.today().year
-    first = first if first is not None else this_year - settings.feed_years_back
-    last = last if last is not None else this_year + settings.feed_years_ahead
+    options = wiring.feed_options(settings)
+    # the server's window by default: the same "today", in the configured zone
+    this_window = options.years(wiring.local_today(settings)())
+    first = first if first is not None else this_window[0]
+    last = last if last is not None else this_window[1]
     if last < first:
         raise click.BadParameter(f"{last} is before --from {first}", param_hint="--to")
     registry = load_registry(settings.registry)
-    selected = registry.select(ids=ids, tags=tags)
-    title, about = "United Nations observances", "Observances from the registry"
+    profile = None  # only a feed of what the organization marks reads the profile
     if marked:
         from observances.profile import load_profile
 
         profile = load_profile(settings.profile, registry)
-        selected = tuple(obs for obs in selected if profile.marks_observance(obs))
-        title, about = f"Observances {profile.short_name} marks", f"What {profile.name} marks"
-    if tags:
-        about += f", tagged {', '.join(tags)}"
-    found = occurrences(selected, dt.date(first, 1, 1), dt.date(last, 12, 31))
-    info = CalendarInfo(title, f"{about}, {first} to {last}.", alarm_days=settings.feed_alarm_days)
-    output.write(build(found, info, registry.revision))
+    # the server's feed set, so that `all`, `marked` and a tag's feed are the bytes it serves
+    chosen = selection(feed_set(registry, profile), profile, tags=tags, ids=ids, marked=marked)
+    output.write(chosen.build(registry, profile, (first, last), options.alarm_days))
 
 
 @click.command()
@@ -71,18 +65,12 @@ def serve(
 ) -> None:
     """Serve the feeds, the index page and /healthz over HTTP, reloading the registry when it
     changes (one process, one worker)."""
-    import uvicorn
-
-    from observances.reloading import LiveState
-    from observances.web.app import create_app
-    from observances.wiring import desk_config, live_templates
+    from observances import wiring
 
     settings = settings_with(registry_path, profile_path, host=host, port=port)
-    live = LiveState(settings.registry, settings.profile, settings.feeds)
-    templates = live_templates(settings.templates_dir)
-    app = create_app(live, settings, desk=desk_config(settings, live, templates.current))
+    app = wiring.web_app(settings, wiring.live_files(settings))  # a bad registry stops here
     click.echo(f"Serving the feeds at http://{settings.host}:{settings.port}/", err=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, workers=1, log_level="info")
+    wiring.serve(settings, app)
 
 
 COMMANDS = (feed, serve)

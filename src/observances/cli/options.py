@@ -83,7 +83,11 @@ def settings_with(
 def date_option(flag: str, dest: str, help: str) -> Callable[[F], F]:
     """An option that takes a date written YYYY-MM-DD and passes a `datetime.date`."""
 
-    def to_date(ctx: click.Context, param: click.Parameter, value: dt.datetime | None) -> Any:
+    def to_date(
+        ctx: click.Context,  # noqa: ARG001 - a click callback's signature
+        param: click.Parameter,  # noqa: ARG001
+        value: dt.datetime | None,
+    ) -> Any:
         return value.date() if value else None
 
     return click.option(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from collections.abc import Sequence
 
@@ -28,6 +27,8 @@ def table(
     for row in rows:
         widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
     if shrink is not None and sys.stdout.isatty():
+        import shutil  # only a terminal needs its width; JSON and pipes skip the import
+
         excess = sum(widths) + 2 * (len(widths) - 1) - shutil.get_terminal_size().columns
         if excess > 0:
             widths[shrink] = max(len(headers[shrink]), widths[shrink] - excess, 20)

@@ -18,7 +18,6 @@ from observances.cli.options import (
 from observances.cli.output import echo_json, table
 
 if TYPE_CHECKING:
-    from observances.delivery.outbox import Outbox
     from observances.profile import Profile
     from observances.registry.models import Registry
     from observances.settings import Settings
@@ -32,17 +31,8 @@ def _load(settings: Settings) -> tuple[Registry, Profile]:
     return registry, load_profile(settings.profile, registry)
 
 
-def _existing_outbox(settings: Settings) -> Outbox | None:
-    """The outbox if there is one; `plan` and `status` never create it."""
-    from observances.delivery.sending import outbox_for
-
-    if settings.database_url is None and not (settings.data_dir / "outbox.sqlite3").exists():
-        return None
-    return outbox_for(settings)
-
-
-def _local(instant: dt.datetime, settings: Settings) -> str:
-    return instant.astimezone(settings.zone).isoformat(timespec="minutes")
+def _local(instant: dt.datetime, zone: dt.tzinfo) -> str:
+    return instant.astimezone(zone).isoformat(timespec="minutes")
 
 
 def _logging() -> None:
@@ -75,12 +65,13 @@ def plan(
 
     Without --from, also the drafts whose send time passed while their date is still ahead:
     the service sends those at its next tick."""
-    from observances import clock
+    from observances import wiring
     from observances.delivery import planner
 
     settings = settings_with(registry_path, profile_path)
     registry, profile = _load(settings)
-    first = start or clock.now().astimezone(settings.zone).date()
+    schedule = wiring.schedule_for(settings)
+    first = start or wiring.local_today(settings)()
     longest = planner.lead_days_horizon(profile, registry)
     last = first + dt.timedelta(days=(days or longest + planner.MARGIN_DAYS) - 1)
     sends = [
@@ -88,23 +79,22 @@ def plan(
         for send in planner.plan(
             registry,
             profile,
-            zone=settings.zone,
-            send_time=settings.send_time,
+            zone=schedule.zone,
+            send_time=schedule.send_time,
             first_day=first,
             last_day=last + dt.timedelta(days=longest),
         )
         # without --from, catch-ups too: sends whose time passed while the date is ahead
-        if (first if start else dt.date.min) <= send.send_at.astimezone(settings.zone).date()
-        and send.send_at.astimezone(settings.zone).date() <= last
+        if (first if start else dt.date.min) <= schedule.date_at(send.send_at) <= last
     ]
-    outbox = _existing_outbox(settings)
+    outbox = wiring.existing_outbox(settings)
     known = {row.key: row.status.value for row in outbox.rows(since=first)} if outbox else {}
     rows = [
         {
             "id": send.key.observance_id,
             "occurrence_date": send.key.occurrence_date.isoformat(),
             "lead_days": send.key.lead_days,
-            "send_at": _local(send.send_at, settings),
+            "send_at": _local(send.send_at, schedule.zone),
             "status": known.get(send.key, "not in outbox"),
         }
         for send in sends
@@ -131,11 +121,11 @@ def plan(
 @json_option
 def status(as_json: bool) -> None:
     """The outbox: counts by status, what failed or was skipped and why, the next send."""
-    from observances import clock
+    from observances import clock, wiring
     from observances.settings import load_settings
 
     settings = load_settings()
-    outbox = _existing_outbox(settings)
+    outbox = wiring.existing_outbox(settings)
     if outbox is None:
         if as_json:
             echo_json({"outbox": None})
@@ -144,33 +134,29 @@ def status(as_json: bool) -> None:
         return
     report = outbox.report(clock.now())
     if as_json:
-        echo_json(report)
+        echo_json(report.as_json())
         return
-    counts = report["counts"]
-    assert isinstance(counts, dict)
-    click.echo("  ".join(f"{name}: {count}" for name, count in counts.items() if count) or "empty")
-    nxt = report["next_send"]
-    if isinstance(nxt, dict):
-        when = dt.datetime.fromisoformat(str(nxt["next_attempt_at"]))
+    counts = report.counts.items()
+    click.echo("  ".join(f"{status}: {count}" for status, count in counts if count) or "empty")
+    nxt = report.next_send
+    if nxt is not None:
         click.echo(
-            f"next: {nxt['id']} {nxt['occurrence_date']} ({nxt['lead_days']}d) "
-            f"at {_local(when, settings)}"
+            f"next: {nxt.key.observance_id} {nxt.key.occurrence_date} ({nxt.key.lead_days}d) "
+            f"at {_local(nxt.next_attempt_at, settings.zone)}"
         )
-    for heading, key in (("Retrying", "retrying"), ("Problems", "problems")):
-        found = report[key]
-        assert isinstance(found, list)
+    for heading, found in (("Retrying", report.retrying), ("Problems", report.problems)):
         if found:
             click.echo(f"\n{heading}")
             table(
                 ("ID", "DATE", "LEAD", "STATUS", "TRIES", "WHY"),
                 [
                     (
-                        str(r["id"]),
-                        str(r["occurrence_date"]),
-                        f"{r['lead_days']}d",
-                        str(r["status"]),
-                        str(r["attempts"]),
-                        str(r["last_error"] or ""),
+                        r.key.observance_id,
+                        r.key.occurrence_date.isoformat(),
+                        f"{r.key.lead_days}d",
+                        r.status.value,
+                        str(r.attempts),
+                        r.last_error or "",
                     )
                     for r in found
                 ],
@@ -186,37 +172,14 @@ def send_due(
     dry_run: bool, registry_path: str | None, profile_path: str | None, templates_dir: str | None
 ) -> None:
     """One pass: send every draft that is due, then exit (for cron instead of `run`)."""
-    from observances import clock
-    from observances.delivery.mail import transport_for
-    from observances.delivery.sending import outbox_for
-    from observances.delivery.sending import send_due as one_pass
-    from observances.delivery.ticker import InstanceLock
-    from observances.drafts.templates import TemplateSet
-    from observances.wiring import draft_renderer
+    from observances import wiring
+
+    # the service that `run` ticks, for one pass: a broken registry, profile or template
+    # stops it with exit 2; a running service (or another cron run) holding the lock, exit 1
 
     _logging()
     settings = settings_with(registry_path, profile_path, templates_dir)
-    registry, profile = _load(settings)
-    templates = TemplateSet.load(settings.templates_dir)  # a broken template stops here: exit 2
-    lock = InstanceLock(settings.data_dir / "observances.lock")
-    lock.acquire()  # a running service (or another cron run) owns the outbox: exit 1
-    outbox = outbox_for(settings)
-    try:
-        outbox.create()
-        now = clock.now()
-        outbox.recover_stuck(now, now + dt.timedelta(seconds=1))  # we hold the lock
-        report = one_pass(
-            outbox=outbox,
-            registry=registry,
-            profile=profile,
-            settings=settings,
-            renderer=draft_renderer(lambda: profile, lambda: templates, settings),
-            transport=transport_for(settings, dry_run=dry_run or None),
-            clock=clock.now,
-        )
-    finally:
-        outbox.close()
-        lock.release()
+    report = wiring.send_due(settings, dry_run=dry_run or None)
     click.echo(
         f"sent {report.sent}, deferred {report.retried}, failed {report.failed}, "
         f"dry run {report.dry_run}, skipped late {report.late}"

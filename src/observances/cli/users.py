@@ -15,6 +15,7 @@ import click
 from observances.errors import InputError
 
 NAME = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+MIN_PASSWORD = 8
 
 
 def _config_path() -> Path:
@@ -70,8 +71,8 @@ def add(name: str, password_stdin: bool) -> None:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < 8:
-        raise InputError("the password must have at least 8 characters")
+    if len(password) < MIN_PASSWORD:
+        raise InputError(f"the password must have at least {MIN_PASSWORD} characters")
     path = _config_path()
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     updated = set_user(text, name, hash_password(password))

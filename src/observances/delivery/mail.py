@@ -23,7 +23,6 @@ from typing import Literal, Protocol
 
 from observances.delivery.planner import SendKey
 from observances.errors import ObservancesError
-from observances.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -232,13 +231,13 @@ class SmtpTransport:
             codes = [code for code, _ in exc.recipients.values()]
             raise DeliveryError(
                 f"every recipient refused: {_replies(exc.recipients)}",
-                permanent=all(500 <= code < 600 for code in codes),
+                permanent=all(_permanent(code) for code in codes),
             ) from None
         except smtplib.SMTPSenderRefused as exc:
             # MAIL FROM refused: the sender address or the account, the same for every draft
             raise DeliveryError(f"sender refused: {_describe(exc)}", permanent=False) from None
         except smtplib.SMTPResponseException as exc:
-            raise DeliveryError(_describe(exc), permanent=500 <= exc.smtp_code < 600) from None
+            raise DeliveryError(_describe(exc), permanent=_permanent(exc.smtp_code)) from None
         except (OSError, smtplib.SMTPException) as exc:
             raise DeliveryError(_describe(exc), permanent=False) from None
         finally:
@@ -247,6 +246,11 @@ class SmtpTransport:
             address: (code, reply.decode("utf-8", "replace"))
             for address, (code, reply) in refused.items()
         }
+
+
+def _permanent(code: int) -> bool:
+    """RFC 5321: a 5yz reply is a permanent failure; 4yz is transient."""
+    return code // 100 == 5  # noqa: PLR2004 - the reply class is the first digit
 
 
 def _quit(client: smtplib.SMTP) -> None:
@@ -286,8 +290,14 @@ class MaildirTransport:
     def __repr__(self) -> str:
         return f"MaildirTransport({self.path})"
 
-    def send(self, message: EmailMessage, sender: str, recipients: Sequence[str]) -> Refused:
+    def send(
+        self,
+        message: EmailMessage,
+        sender: str,  # noqa: ARG002 - Transport.send's signature: a Maildir has no envelope
+        recipients: Sequence[str],  # noqa: ARG002
+    ) -> Refused:
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)  # Maildir makes one level only
             box = mailbox.Maildir(self.path, create=True)
             # Maildir files use the local line ending; the SMTP policy would write CRLF
             box.add(message.as_bytes(policy=message.policy.clone(linesep="\n")))
@@ -305,7 +315,12 @@ class DryRunTransport:
     def __repr__(self) -> str:
         return "DryRunTransport()"
 
-    def send(self, message: EmailMessage, sender: str, recipients: Sequence[str]) -> Refused:
+    def send(
+        self,
+        message: EmailMessage,
+        sender: str,  # noqa: ARG002 - Transport.send's signature: the log names recipients only
+        recipients: Sequence[str],
+    ) -> Refused:
         parts = ", ".join(part.get_content_type() for part in message.walk())
         log.info(
             "dry run: would send %s to %s: %s [%s]",
@@ -315,20 +330,3 @@ class DryRunTransport:
             parts,
         )
         return {}
-
-
-def transport_for(settings: Settings, *, dry_run: bool | None = None) -> Transport:
-    """Dry run if asked; SMTP when a host is set; otherwise the Maildir under data_dir."""
-    if settings.dry_run if dry_run is None else dry_run:
-        return DryRunTransport()
-    if settings.smtp_host:
-        password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
-        return SmtpTransport(
-            settings.smtp_host,
-            settings.effective_smtp_port,
-            security=settings.smtp_security,
-            username=settings.smtp_username,
-            password=password,
-            timeout=settings.smtp_timeout,
-        )
-    return MaildirTransport(settings.data_dir / "maildir")

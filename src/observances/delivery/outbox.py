@@ -14,14 +14,16 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, select, update
+from sqlalchemy import Engine, create_engine, event, func, inspect, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from observances.delivery.planner import PlannedSend, SendKey
 from observances.delivery.schema import (
     OPEN,
+    SCHEMA_VERSION,
     Row,
     Status,
     T,
@@ -29,9 +31,27 @@ from observances.delivery.schema import (
     metadata,
     outbox_table,
     retry_delay,
+    schema_table,
 )
+from observances.errors import ObservancesError
 
-__all__ = ["OPEN", "Outbox", "Row", "Status", "SyncResult", "message_id", "retry_delay"]
+__all__ = [
+    "OPEN",
+    "SCHEMA_VERSION",
+    "Outbox",
+    "OutboxReport",
+    "OutboxVersionError",
+    "Row",
+    "Status",
+    "SyncResult",
+    "message_id",
+    "retry_delay",
+]
+
+
+class OutboxVersionError(ObservancesError):
+    """The outbox was written by a newer observances, whose tables this code could misread.
+    Exit 1."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +60,30 @@ class SyncResult:
     cancelled: int = 0
     revived: int = 0
     rescheduled: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxReport:
+    """The outbox for humans, `status` and /status: counts, what went wrong and why, what is
+    next. Holds no secret: keys, times, statuses and the mail server's own words."""
+
+    counts: Mapping[Status, int]
+    """Rows by status, every status present (0 when none)."""
+    problems: tuple[Row, ...]
+    """Failed and late rows, and sent rows with refused recipients: newest first."""
+    retrying: tuple[Row, ...]
+    next_send: Row | None
+    oldest_due_age_seconds: float | None
+    """How long the oldest row that is due has waited: large means sending is stuck."""
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "counts": {status.value: count for status, count in self.counts.items()},
+            "problems": [row.as_json() for row in self.problems],
+            "retrying": [row.as_json() for row in self.retrying],
+            "next_send": self.next_send.as_json() if self.next_send else None,
+            "oldest_due_age_seconds": self.oldest_due_age_seconds,
+        }
 
 
 def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
@@ -74,12 +118,44 @@ class Outbox:
             _sqlite_pragmas(self.engine, busy_timeout_ms)
 
     def create(self) -> None:
+        """The tables, and for SQLite the directory of its file, unless they exist; the schema
+        version is recorded the first time. An outbox of a newer version is left untouched."""
+        database = self.engine.url.database
+        if self.engine.dialect.name == "sqlite" and database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        self.check_version()
         try:
             metadata.create_all(self.engine)
         except OperationalError:
             # two processes starting together: the other one created the table between our
             # check and our CREATE; a second pass finds it there
             metadata.create_all(self.engine)
+        if self.schema_version() is None:
+            # an outbox from before versions were recorded has the layout of version 1
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(schema_table.insert(), {"version": SCHEMA_VERSION})
+            except IntegrityError:
+                pass  # another process starting at the same moment wrote it
+
+    def schema_version(self) -> int | None:
+        """The version the outbox records; None when it records none (not created yet)."""
+        if not inspect(self.engine).has_table(schema_table.name):
+            return None
+        with self.engine.connect() as conn:
+            found = conn.execute(select(func.max(schema_table.c.version))).scalar()
+        return None if found is None else int(found)
+
+    def check_version(self) -> None:
+        """Raise OutboxVersionError when a newer observances wrote this outbox."""
+        found = self.schema_version()
+        if found is not None and found > SCHEMA_VERSION:
+            where = self.engine.url.render_as_string(hide_password=True)
+            raise OutboxVersionError(
+                f"the outbox {where} has schema version {found}, and this observances knows "
+                f"version {SCHEMA_VERSION} at most: run the newer observances that wrote it, "
+                "or set OBSERVANCES_DATABASE_URL (or OBSERVANCES_DATA_DIR) to another outbox"
+            )
 
     def close(self) -> None:
         self.engine.dispose()
@@ -307,11 +383,11 @@ class Outbox:
             found = conn.execute(query).first()
         return Row.of(found._mapping) if found else None
 
-    def counts(self) -> dict[str, int]:
+    def counts(self) -> dict[Status, int]:
         query = select(T.status, func.count()).group_by(T.status)
         with self.engine.connect() as conn:
             found = {status: int(count) for status, count in conn.execute(query)}
-        return {status.value: found.get(status.value, 0) for status in Status}
+        return {status: found.get(status.value, 0) for status in Status}
 
     def problems(self, limit: int = 50) -> list[Row]:
         """Failed and late rows, and sent rows with refused recipients: newest first."""
@@ -338,17 +414,14 @@ class Outbox:
             found = conn.execute(query).first()
         return Row.of(found._mapping) if found else None
 
-    def report(self, now: dt.datetime) -> dict[str, object]:
-        """The outbox for humans and /status: counts, what went wrong and why, what is next.
-        Holds no secret: keys, times, statuses and the mail server's own words."""
+    def report(self, now: dt.datetime) -> OutboxReport:
         waiting = [r for r in self.rows() if r.status in (*OPEN, Status.SENDING)]
         overdue = [r for r in waiting if r.next_attempt_at <= now]
         oldest = min((r.next_attempt_at for r in overdue), default=None)
-        nxt = self.next_send()
-        return {
-            "counts": self.counts(),
-            "problems": [row.as_json() for row in self.problems()],
-            "retrying": [row.as_json() for row in waiting if row.status == Status.RETRY],
-            "next_send": nxt.as_json() if nxt else None,
-            "oldest_due_age_seconds": (now - oldest).total_seconds() if oldest else None,
-        }
+        return OutboxReport(
+            counts=self.counts(),
+            problems=tuple(self.problems()),
+            retrying=tuple(row for row in waiting if row.status == Status.RETRY),
+            next_send=self.next_send(),
+            oldest_due_age_seconds=(now - oldest).total_seconds() if oldest else None,
+        )

@@ -32,6 +32,18 @@ class SendKey:
 
 
 @dataclass(frozen=True, slots=True)
+class Schedule:
+    """When drafts go out: `send_time` on the wall clock of `zone`, lead days before the date."""
+
+    zone: dt.tzinfo
+    send_time: dt.time
+
+    def date_at(self, instant: dt.datetime) -> dt.date:
+        """The date in the zone at `instant`: "today" for the plan, the drafts and the pages."""
+        return instant.astimezone(self.zone).date()
+
+
+@dataclass(frozen=True, slots=True)
 class PlannedSend:
     key: SendKey
     send_at: dt.datetime

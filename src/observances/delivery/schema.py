@@ -1,4 +1,4 @@
-"""The outbox's table, its row type and the values derived from a key (Message-ID, backoff).
+"""The outbox's tables, its row type and the values derived from a key (Message-ID, backoff).
 
 Split from outbox.py, which holds the operations; import both from `observances.delivery.outbox`.
 """
@@ -53,7 +53,11 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
     impl = DateTime
     cache_ok = True
 
-    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+    def process_bind_param(
+        self,
+        value: dt.datetime | None,
+        dialect: Dialect,  # noqa: ARG002 - TypeDecorator's signature
+    ) -> dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -61,12 +65,24 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return value.astimezone(dt.UTC).replace(tzinfo=None)
 
     def process_result_value(
-        self, value: dt.datetime | None, dialect: Dialect
+        self,
+        value: dt.datetime | None,
+        dialect: Dialect,  # noqa: ARG002 - TypeDecorator's signature
     ) -> dt.datetime | None:
         return None if value is None else value.replace(tzinfo=dt.UTC)
 
 
+SCHEMA_VERSION = 1
+"""The layout of the tables below, recorded in `outbox_schema` when the outbox is created.
+Raise it with any change to them, so that older code refuses an outbox it would misread. (A
+migration tool such as Alembic keeps its own table; it can start from this number.)"""
+
 metadata = MetaData()
+schema_table = Table(
+    "outbox_schema",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+)
 outbox_table = Table(
     "outbox",
     metadata,

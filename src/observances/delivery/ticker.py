@@ -7,6 +7,10 @@ what was sent lives in the outbox (see outbox.py), never in the scheduler.
 Integration with an HTTP server in the same process: run uvicorn in the main thread and call
 `service.start()` / `service.stop()` in the app's lifespan (the BackgroundScheduler has its
 own threads); `status_report()` and `heartbeat_age()` / `healthy()` feed /status and /healthz.
+`run_once()` is one pass of the same service, for cron (`observances send-due`).
+
+Everything comes in built (wiring.py makes it from the settings): the transport, the outbox,
+the lock, the clocks, and the few values the service reads.
 """
 
 from __future__ import annotations
@@ -18,23 +22,32 @@ import os
 import signal
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from observances import clock as system_clock
-from observances.delivery.mail import Transport, transport_for
+from observances.delivery.mail import Transport
 from observances.delivery.outbox import Outbox
-from observances.delivery.sending import Clock, PassReport, Renderer, outbox_for, send_due
+from observances.delivery.planner import Schedule
+from observances.delivery.sending import Clock, MailRouting, PassReport, Renderer, send_due
 from observances.errors import ObservancesError
 from observances.profile import Profile
 from observances.registry.models import Registry
-from observances.settings import Settings
 
 log = logging.getLogger(__name__)
 
 Provider = Callable[[], tuple[Registry, Profile]]
 """Returns the current registry and profile; the live reloader keeps the last good ones."""
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """How often the service ticks, and how long one send may wait on the mail server: together
+    they say when the ticker counts as stale and when an unlocked claim is abandoned."""
+
+    tick_seconds: int
+    send_timeout: float
 
 
 class AlreadyRunningError(ObservancesError):
@@ -77,24 +90,29 @@ class Service:
 
     def __init__(
         self,
-        settings: Settings,
         provider: Provider,
         renderer: Renderer,
         *,
-        transport: Transport | None = None,
-        outbox: Outbox | None = None,
-        clock: Clock = system_clock.now,
-        monotonic: Callable[[], float] = system_clock.monotonic,
-        use_lock: bool = True,
+        schedule: Schedule,
+        routing: MailRouting,
+        timing: Timing,
+        transport: Transport,
+        outbox: Outbox,
+        lock: InstanceLock | None,
+        clock: Clock,
+        monotonic: Callable[[], float],
     ) -> None:
-        self.settings = settings
+        """`lock` None is for tests only: without it, two processes could send the same row."""
         self.provider = provider
         self.renderer = renderer
-        self.transport = transport or transport_for(settings)
-        self.outbox = outbox or outbox_for(settings)
+        self.schedule = schedule
+        self.routing = routing
+        self.timing = timing
+        self.transport = transport
+        self.outbox = outbox
+        self.lock = lock
         self.clock = clock
         self.monotonic = monotonic
-        self.lock = InstanceLock(settings.data_dir / "observances.lock") if use_lock else None
         self._stopping = threading.Event()
         self._tick_lock = threading.Lock()
         self._scheduler: Any = None  # apscheduler's BackgroundScheduler (untyped library)
@@ -112,16 +130,7 @@ class Service:
         from apscheduler.executors.pool import ThreadPoolExecutor
         from apscheduler.schedulers.background import BackgroundScheduler
 
-        if self.lock is not None:
-            self.lock.acquire()
-        try:
-            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-            self.outbox.create()
-            self._recover()
-        except BaseException:
-            if self.lock is not None:
-                self.lock.release()
-            raise
+        self._open()
         self._stopping.clear()
         self._last_beat = self._last_progress = self.monotonic()
         scheduler = BackgroundScheduler(
@@ -130,7 +139,7 @@ class Service:
             # the in-memory store and no grace limit: a late tick still runs, only once
             job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
         )
-        seconds = self.settings.tick_seconds
+        seconds = self.timing.tick_seconds
         # A job without a trigger runs once, now (by APScheduler's own clock: `self.clock`
         # may be a test's). The tick lock keeps it and the interval job from overlapping.
         scheduler.add_job(self.tick, id="startup-tick")
@@ -145,6 +154,32 @@ class Service:
             self.outbox.engine.url.render_as_string(hide_password=True),
         )
 
+    def run_once(self) -> PassReport:
+        """One pass, then stop: take the lock, recover crash victims, send what is due, let
+        go. What `observances send-due` runs from cron; unlike a tick, an error is raised."""
+        self._open()
+        try:
+            return self._pass()
+        finally:
+            self._close()
+
+    def _open(self) -> None:
+        """The lock first (a second instance stops here), then the outbox and its recovery."""
+        if self.lock is not None:
+            self.lock.acquire()
+        try:
+            self.outbox.create()
+            self._recover()
+        except BaseException:
+            if self.lock is not None:
+                self.lock.release()
+            raise
+
+    def _close(self) -> None:
+        self.outbox.close()
+        if self.lock is not None:
+            self.lock.release()
+
     def request_stop(self) -> None:
         """Claim no more rows from now on; `stop()` then waits for the send in flight."""
         self._stopping.set()
@@ -155,9 +190,7 @@ class Service:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=True)
             self._scheduler = None
-        self.outbox.close()
-        if self.lock is not None:
-            self.lock.release()
+        self._close()
         log.info("service stopped")
 
     def run(self) -> None:
@@ -182,7 +215,7 @@ class Service:
         now = self.clock()
         # Holding the lock, every row in `sending` belongs to a process that died mid-send.
         # Without it (a test-only mode), only a claim older than any send could take is stale.
-        stale = dt.timedelta(seconds=4 * self.settings.smtp_timeout + 60)
+        stale = dt.timedelta(seconds=4 * self.timing.send_timeout + 60)
         before = now + dt.timedelta(seconds=1) if self.lock is not None else now - stale
         for row in self.outbox.recover_stuck(now, before):
             log.warning("draft %s was interrupted mid-send; it will be sent again", row.key)
@@ -201,27 +234,31 @@ class Service:
 
     def _tick(self) -> PassReport | None:
         try:
-            registry, profile = self.provider()
-            report = send_due(
-                outbox=self.outbox,
-                registry=registry,
-                profile=profile,
-                settings=self.settings,
-                renderer=self.renderer,
-                transport=self.transport,
-                clock=self.clock,
-                should_stop=self._stopping.is_set,
-                on_progress=self._progress,
-            )
+            report = self._pass()
         except Exception as exc:
             self.last_error = f"{type(exc).__name__}: {exc}"
-            log.exception("tick failed; trying again in %ss", self.settings.tick_seconds)
+            log.exception("tick failed; trying again in %ss", self.timing.tick_seconds)
             return None
         self.last_error = None
         self.last_report = report
         self.last_tick_at = self.clock()
         self._progress()
         return report
+
+    def _pass(self) -> PassReport:
+        registry, profile = self.provider()
+        return send_due(
+            outbox=self.outbox,
+            registry=registry,
+            profile=profile,
+            schedule=self.schedule,
+            routing=self.routing,
+            renderer=self.renderer,
+            transport=self.transport,
+            clock=self.clock,
+            should_stop=self._stopping.is_set,
+            on_progress=self._progress,
+        )
 
     def beat(self) -> None:
         self._last_beat = self.monotonic()
@@ -233,13 +270,13 @@ class Service:
 
     @property
     def beat_seconds(self) -> int:
-        return max(1, min(self.settings.tick_seconds, 15))
+        return max(1, min(self.timing.tick_seconds, 15))
 
     @property
     def stale_after(self) -> float:
         """Seconds after which /healthz should fail: three ticks, or a tick and a slow send
         (progress is stamped after each send, so a long catch-up stays healthy)."""
-        tick, timeout = self.settings.tick_seconds, self.settings.smtp_timeout
+        tick, timeout = self.timing.tick_seconds, self.timing.send_timeout
         return float(max(3 * tick, tick + 2 * timeout))
 
     def heartbeat_age(self) -> float:
@@ -253,7 +290,7 @@ class Service:
     def status_report(self) -> dict[str, object]:
         """The service and its outbox as JSON for /status and `status`; no secrets."""
         try:
-            outbox: dict[str, object] = self.outbox.report(self.clock())
+            outbox: dict[str, object] = self.outbox.report(self.clock()).as_json()
         except Exception as exc:  # /status must answer even when the database does not
             outbox = {"error": f"{type(exc).__name__}: {exc}"}
         return {

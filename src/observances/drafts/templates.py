@@ -43,7 +43,9 @@ class _Snapshot(BaseLoader):
         self.sources = dict(sources)
 
     def get_source(
-        self, environment: _Environment, template: str
+        self,
+        environment: _Environment,  # noqa: ARG002 - BaseLoader's signature
+        template: str,
     ) -> tuple[str, str, Callable[[], bool]]:
         if template not in self.sources:
             raise TemplateNotFound(template)

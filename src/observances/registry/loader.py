@@ -1,18 +1,17 @@
 """Read `observances.yaml` into a validated Registry, collecting every problem at once.
 
-A registry that validated is cached (pickled, keyed by the file's bytes and this package's
-code), so that read-only commands start without importing YAML or pydantic.
+A registry that validated is cached (see cache.py), so that read-only commands start without
+importing YAML or pydantic.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-import pickle
 from pathlib import Path as FilePath
 from typing import TYPE_CHECKING, Any
 
 from observances.errors import Problem, RegistryError
+from observances.registry import cache as registry_cache
 from observances.registry.models import Observance, Registry
 from observances.registry.rules import RULES
 
@@ -28,7 +27,6 @@ _HINTS = {
 }
 
 _TOP_KEYS = ("revision", "tags", "observances")
-_CODE = FilePath(__file__).parent
 
 
 def load(path: str | os.PathLike[str]) -> Registry:
@@ -42,8 +40,8 @@ def load(path: str | os.PathLike[str]) -> Registry:
         raise RegistryError(
             [Problem(str(path), None, "", f"cannot read: {exc.strerror}")]
         ) from None
-    cache, key = _cache_location(FilePath(path), data)
-    registry = _read_cache(cache, key) if cache else None
+    cache, key = registry_cache.location(FilePath(path), data)
+    registry = registry_cache.read(cache, key) if cache else None
     if registry is not None:
         return registry
     try:
@@ -52,7 +50,7 @@ def load(path: str | os.PathLike[str]) -> Registry:
         raise RegistryError([Problem(str(path), None, "", f"not UTF-8 text: {exc}")]) from None
     registry = loads(text, str(path))
     if cache is not None:
-        _write_atomically(cache, pickle.dumps((key, registry), protocol=pickle.HIGHEST_PROTOCOL))
+        registry_cache.write(cache, key, registry)
     return registry
 
 
@@ -125,54 +123,6 @@ def _unknown_key(key: str, known: tuple[str, ...]) -> str:
     close = difflib.get_close_matches(key, known, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else "; remove it or check its spelling"
     return f"unknown key {key!r}{hint}"
-
-
-# --- the cache ---------------------------------------------------------------------------------
-
-
-def _cache_location(path: FilePath, data: bytes) -> tuple[FilePath | None, str]:
-    """One cache file per registry path, and the key its contents must match: the registry's
-    bytes and the schema code (any change to either means validating afresh)."""
-    where = os.environ.get("OBSERVANCES_CACHE_DIR")
-    if where == "":
-        return None, ""
-    root = FilePath(where) if where else _user_cache() / "observances"
-    digest = hashlib.sha256(data)
-    for module in sorted(_CODE.glob("*.py")):
-        digest.update(f"{module.name}:{module.stat().st_mtime_ns}".encode())
-    name = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:24]
-    return root / f"registry-{name}.pickle", digest.hexdigest()
-
-
-def _read_cache(cache: FilePath, key: str) -> Registry | None:
-    try:
-        with cache.open("rb") as f:
-            stored_key, registry = pickle.load(f)
-    except (
-        OSError,
-        ValueError,
-        TypeError,
-        pickle.UnpicklingError,
-        EOFError,
-        AttributeError,
-        ImportError,
-    ):
-        return None  # no cache yet, or one written by other code: validate afresh
-    return registry if stored_key == key and isinstance(registry, Registry) else None
-
-
-def _user_cache() -> FilePath:
-    return FilePath(os.environ.get("XDG_CACHE_HOME") or FilePath.home() / ".cache")
-
-
-def _write_atomically(target: FilePath, payload: bytes) -> None:
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(payload)
-        temporary.replace(target)
-    except OSError:
-        pass  # a read-only home only costs speed
 
 
 def _one_per_field(problems: list[Problem], yaml_count: int) -> list[Problem]:

@@ -61,14 +61,16 @@ class MonthDay(NamedTuple):
         text = value if isinstance(value, str) else ""
         month_text, dash, day_text = text.partition("-")
         if not (
-            dash and len(month_text) == len(day_text) == 2 and (month_text + day_text).isdigit()
+            dash
+            and len(month_text) == len(day_text) == len("MM")
+            and (month_text + day_text).isdigit()
         ):
             raise ValueError(
                 "expected a month and day written 'MM-DD' in quotes, such as '09-12'; "
                 f"got {value!r}"
             )
         month, day = int(month_text), int(day_text)
-        if not 1 <= month <= 12:
+        if not 1 <= month <= len(MONTHS):
             raise ValueError(f"{value!r}: there is no month {month}")
         if not 1 <= day <= calendar.monthrange(2000, month)[1]:  # 2000: leap, so 29 Feb is fine
             raise ValueError(f"{value!r}: {calendar.month_name[month]} has no day {day}")

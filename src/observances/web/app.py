@@ -27,14 +27,13 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from observances import clock
-from observances.calendar.feedset import Feed
-from observances.reloading import Live, Loaded
-from observances.settings import Settings
+from observances.calendar.feedset import Feed, FeedOptions
+from observances.reloading import Live
 from observances.web import views
 from observances.web.auth import Accounts, Sessions
 from observances.web.desk import DeskConfig, current_session, desk_routes
 from observances.web.pages import Filters, PublicPages, asset, render_page
+from observances.web.state import Loaded
 
 MAX_QUERY = 2048  # a token is 20-100 characters; anything this long is not a subscriber
 MAX_PATH = 1024
@@ -175,20 +174,23 @@ class LimitRequestLine:
 
 def create_app(  # noqa: PLR0915 - one closure per route, as before the public pages came
     live: Live[Loaded],
-    settings: Settings,
+    options: FeedOptions,
     *,
+    today: Callable[[], dt.date],
+    base_url: str | None = None,
     health_checks: Sequence[Callable[[], HealthCheck]] = (),
     status: Callable[[], dict[str, Any]] | None = None,
-    today: Callable[[], dt.date] = clock.today,
     poll_seconds: float = 2.0,
     desk: DeskConfig | None = None,
 ) -> Starlette:
     """The app. `live` is polled every `poll_seconds` while the app runs (0: never; tests call
-    `live.refresh()` themselves). The service adds its heartbeat through `health_checks` and
-    its outbox through `status`."""
-    cache = FeedCache(settings.feed_alarm_days)
+    `live.refresh()` themselves). `today` places the feed window and the index page's next
+    days; `base_url` is the public address for subscribe links (default: the request's). The
+    service adds its heartbeat through `health_checks` and its outbox through `status`;
+    `desk` is the team's workspace (none: the workspace and /status refuse everybody)."""
+    cache = FeedCache(options.alarm_days)
     pages = PublicPages()
-    if desk is None:  # no accounts: the workspace and /status refuse everybody
+    if desk is None:
         desk = DeskConfig(
             Accounts({}), Sessions(secrets.token_bytes(32), clock=time.time), None, None
         )
@@ -199,8 +201,7 @@ def create_app(  # noqa: PLR0915 - one closure per route, as before the public p
         return session.user if session else None
 
     def window() -> tuple[int, int]:
-        year = today().year
-        return (year - settings.feed_years_back, year + settings.feed_years_ahead)
+        return options.years(today())
 
     def not_found() -> Response:
         # the same answer for an unknown feed and a wrong token: existence does not leak
@@ -225,7 +226,7 @@ def create_app(  # noqa: PLR0915 - one closure per route, as before the public p
 
     async def index(request: Request) -> Response:
         loaded = live.current()
-        base = (settings.base_url or str(request.base_url)).rstrip("/")
+        base = (base_url or str(request.base_url)).rstrip("/")
         params = request.query_params
         filters = Filters(
             q=params.get("q", "")[:200],
@@ -261,7 +262,7 @@ def create_app(  # noqa: PLR0915 - one closure per route, as before the public p
             return PlainTextResponse("Not found\n", status_code=404)
         return Response(asset(name), media_type=media, headers={"cache-control": "max-age=300"})
 
-    async def healthz(request: Request) -> Response:
+    async def healthz(request: Request) -> Response:  # noqa: ARG001 - an endpoint
         # the status word only: what failed, and why, is for the signed-in /status
         state = health(live, health_checks)["status"]
         return JSONResponse({"status": state}, status_code=503 if state == "unhealthy" else 200)
@@ -272,12 +273,14 @@ def create_app(  # noqa: PLR0915 - one closure per route, as before the public p
         body["feeds"] = [f.name for f in loaded.feeds.values() if not f.private]
         body["feed_window"] = list(window())
         body["feed_builds"] = cache.builds
-        if status is not None:
-            body["service"] = status()
+        # without a service in this process (`serve`), the outbox as the desk reads it
+        report = status or (desk.backend.report if desk.backend is not None else None)
+        if report is not None:
+            body["service"] = report()
         return body
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:  # noqa: ARG001 - Starlette
         task = asyncio.create_task(_poll(live, poll_seconds)) if poll_seconds > 0 else None
         try:
             yield
@@ -298,6 +301,7 @@ def create_app(  # noqa: PLR0915 - one closure per route, as before the public p
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.status_body = status_body
+    app.state.desk = desk
     app.add_middleware(PageHeaders)
     app.add_middleware(LimitRequestLine)
     app.state.feed_cache = cache

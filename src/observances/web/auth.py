@@ -32,6 +32,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 COOKIE = "obs_session"
 SESSION_SECONDS = 12 * 3600
+MIN_SECRET_BYTES = 16
+MAX_COOKIE = 1024  # a session cookie is about 150 characters
+MAX_TRACKED = 10_000  # names and addresses with recent failures
 _HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
 # a hash of a random password: an unknown user name is checked against it, for equal timing
 _DUMMY = _HASHER.hash(secrets.token_urlsafe(16))
@@ -76,7 +79,7 @@ class Sessions:
     def __init__(
         self, secret: bytes, *, max_age: int = SESSION_SECONDS, clock: Callable[[], float]
     ) -> None:
-        if len(secret) < 16:
+        if len(secret) < MIN_SECRET_BYTES:
             raise ValueError("the session secret must be at least 16 bytes")
         self._secret = secret
         self.max_age = max_age
@@ -96,7 +99,7 @@ class Sessions:
 
     def load(self, cookie: str | None) -> Session | None:
         """The session in a cookie; None when absent, forged, malformed or expired."""
-        if not cookie or len(cookie) > 1024 or "." not in cookie:
+        if not cookie or len(cookie) > MAX_COOKIE or "." not in cookie:
             return None
         payload, mac = cookie.rsplit(".", 1)
         if not hmac.compare_digest(mac, self._mac(payload.encode())):
@@ -155,7 +158,7 @@ class Throttle:
     def failed(self, *keys: str) -> None:
         now = self.clock()
         with self._lock:
-            if len(self._failures) > 10_000:  # bounded: forget everybody rather than grow
+            if len(self._failures) > MAX_TRACKED:  # bounded: forget everybody rather than grow
                 self._failures.clear()
             for key in keys:
                 self._failures.setdefault(key, []).append(now)

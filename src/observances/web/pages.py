@@ -18,8 +18,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from observances.registry.models import Registry
-from observances.reloading import Loaded
 from observances.web import views
+from observances.web.state import Loaded
 
 UPCOMING_DAYS = views.UPCOMING_DAYS
 MAX_CACHED_PAGES = 2000

@@ -45,13 +45,18 @@ def _cap(text: str) -> str:
 
 def ordinal(n: int) -> str:
     """1 -> "1st", 12 -> "12th", 23 -> "23rd"."""
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    teens = range(10, 21)  # 11th, 12th, 13th: the teens take "th" whatever their last digit
+    suffix = "th" if n % 100 in teens else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
 
 def long_date(day: dt.date) -> str:
     """ "12 September 2027"."""
     return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+_LONG_RUN_DAYS = 40
+"""A run longer than this (a year, a decade) is shown by dates alone, without weekdays."""
 
 
 def _short(day: dt.date) -> str:
@@ -83,14 +88,14 @@ class English(Wording):
     def short_range(self, start: dt.date, end: dt.date) -> str:
         if start == end:
             return f"{_short_day(start)} {start.year}"
-        if (end - start).days > 40:
+        if (end - start).days > _LONG_RUN_DAYS:
             return f"{_short(start)} {start.year} - {_short(end)} {end.year}"
         year = f" {start.year}" if start.year != end.year else ""
         return f"{_short_day(start)}{year} - {_short_day(end)} {end.year}"
 
     # --- numbers and nouns --------------------------------------------------------------------
 
-    def ordinal(self, n: int, kind: Kind = Kind.DAY) -> str:
+    def ordinal(self, n: int, kind: Kind = Kind.DAY) -> str:  # noqa: ARG002 - no gender
         return ordinal(n)
 
     def noun(self, kind: Kind) -> Noun:
