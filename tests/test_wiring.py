@@ -29,11 +29,18 @@ def test_today_is_the_date_in_the_configured_zone() -> None:
 
 def test_the_web_app_places_its_window_by_the_configured_zone(tmp_path: Path) -> None:
     registry, profile = workspace(tmp_path)
-    settings = Settings(registry=registry, profile=profile, timezone="Pacific/Kiritimati")
+    settings = Settings(
+        registry=registry,
+        profile=profile,
+        timezone="Pacific/Kiritimati",
+        data_dir=tmp_path / "data",
+        status_token="token",
+    )
     files = wiring.live_files(settings, lambda: NEW_YEARS_EVE_NOON)
     app = wiring.web_app(settings, files, now=lambda: NEW_YEARS_EVE_NOON, poll_seconds=0)
     with TestClient(app) as client:
-        assert client.get("/status").json()["feed_window"] == [2018, 2022]
+        status = client.get("/status", headers={"authorization": "Bearer token"})
+        assert status.json()["feed_window"] == [2018, 2022]
 
 
 def test_the_draft_renderer_counts_days_on_the_clock_it_is_given(tmp_path: Path) -> None:

@@ -581,3 +581,26 @@ def desk_config(
         now=now,
         zone=settings.zone,
     )
+
+
+# --- the static export ---------------------------------------------------------------------
+
+
+def publish(settings: Settings, directory: Path, base_url: str | None, now: Now = clock.now) -> int:
+    """`observances publish`: the public site as files under `directory` (created if needed),
+    the same bytes for the same inputs; a file whose bytes are already there is not rewritten.
+    Returns how many files the export holds."""
+    from observances.web.export import export_site
+
+    files = live_files(settings, now).current()
+    base = (base_url or settings.base_url or f"http://{settings.host}:{settings.port}").rstrip("/")
+    exported = export_site(files, feed_options(settings), base, local_today(settings, now)())
+    for relative, body in exported.items():
+        path = directory / relative
+        if path.is_file() and path.read_bytes() == body:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".partial")
+        partial.write_bytes(body)
+        partial.replace(path)  # atomic: a server never reads half a file
+    return len(exported)

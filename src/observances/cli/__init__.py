@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import click
 
-from observances.cli import catalog, drafts, feeds, service, users
+from observances.cli import catalog, drafts, feeds, publish, service, users
 from observances.errors import ObservancesError, RegistryError
 
 
@@ -26,6 +26,7 @@ for command in (
     *drafts.COMMANDS,
     *feeds.COMMANDS,
     *service.COMMANDS,
+    *publish.COMMANDS,
     *users.COMMANDS,
 ):
     cli.add_command(command)

@@ -42,6 +42,7 @@ def environment() -> Environment:
 def render_page(name: str, **context: Any) -> str:
     context.setdefault("user", None)
     context.setdefault("csrf", "")
+    context.setdefault("static", False)
     return environment().get_template(name).render(**context)
 
 
@@ -65,7 +66,9 @@ def themes(registry: Registry) -> list[tuple[str, str]]:
 class PublicPages:
     """The index and the observance pages for the loaded registry, cached by generation."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, static: bool = False) -> None:
+        """`static`: pages for `observances publish`, with no link to the workspace."""
+        self.static = static
         self._lock = threading.Lock()
         self._key: tuple[int, dt.date] | None = None
         self._rows: list[views.Row] = []
@@ -103,6 +106,7 @@ class PublicPages:
         ]
         html = render_page(
             "index.html",
+            static=self.static,
             user=user,
             revision=registry.revision.isoformat(),
             count=len(registry.observances),
@@ -131,13 +135,14 @@ class PublicPages:
         key = ("observance", observance_id)
         if user is None and key in self._pages:
             return self._pages[key]
-        view = views.observance_view(obs, loaded.profile, today)
-        html = render_page("observance.html", user=user, o=view, org=loaded.profile.short_name)
+        view = views.observance_view(obs, loaded.profile, today, loaded.registry.tags)
+        html = render_page(
+            "observance.html",
+            static=self.static,
+            user=user,
+            o=view,
+            org=loaded.profile.short_name,
+        )
         if user is None:
             self._keep(key, html)
         return html
-
-
-def index_html(loaded: Loaded, base: str, today: dt.date) -> str:
-    """The index page for `loaded`, with links under `base` (no trailing slash)."""
-    return PublicPages().index(loaded, base, today, Filters(), None)

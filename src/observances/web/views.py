@@ -189,7 +189,7 @@ class ObservanceView:
     reason: str | None
     marked: bool
     url: str | None
-    tags: tuple[str, ...]
+    themes: list[tuple[str, str]]
     names: list[HistoryLine]
     dates: list[HistoryLine]
     moves: list[str]
@@ -214,7 +214,10 @@ def source_view(citation: Citation) -> SourceView:
     )
 
 
-def observance_view(obs: Observance, profile: Profile, today: dt.date) -> ObservanceView:
+def observance_view(
+    obs: Observance, profile: Profile, today: dt.date, tags: dict[str, str] | None = None
+) -> ObservanceView:
+    """The page's facts; `tags` (the registry's) names each theme by what it is about."""
     names: list[HistoryLine] = []
     start = obs.first_year
     for former in obs.former_names:
@@ -265,7 +268,7 @@ def observance_view(obs: Observance, profile: Profile, today: dt.date) -> Observ
         reason=obs.reason,
         marked=profile.marks_observance(obs),
         url=obs.url,
-        tags=obs.tags,
+        themes=[(tag, (tags or {}).get(tag, tag)) for tag in obs.tags],
         names=names,
         dates=dates,
         moves=moves,
