@@ -286,3 +286,30 @@ def test_send_again_puts_the_last_sent_mail_back_in_line(desk: Desk) -> None:
     report = service.tick()
     assert report is not None
     assert report.sent == 1  # the one mail, again
+
+
+def test_user_add_through_the_cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    from conftest import run_cli
+
+    from observances.settings import load_settings
+
+    config = tmp_path / "observances.toml"
+    config.write_text("port = 8081\n", encoding="utf-8")
+    monkeypatch.setenv("OBSERVANCES_CONFIG", str(config))
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long passphrase\n"))
+    code, out, _ = run_cli(capsys, "user", "add", "ana", "--password-stdin")
+    assert code == 0
+    assert "ana can sign in" in out
+    settings = load_settings()
+    assert settings.port == 8081
+    assert Accounts(settings.users).check("ana", "a long passphrase")
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    code, _, err = run_cli(capsys, "user", "add", "bob", "--password-stdin")
+    assert (code, err) == (2, "error: the password must have at least 8 characters\n")
+    code, _, err = run_cli(capsys, "user", "add", "no spaces", "--password-stdin")
+    assert code == 2
+    assert "user name 'no spaces'" in err

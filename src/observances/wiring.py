@@ -110,13 +110,16 @@ def web_app(
     poll_seconds: float = 2.0,
     templates: Callable[[], TemplateSet] | None = None,
 ) -> Starlette:
-    """The app with the team's workspace (docs/desk.md) over the outbox of the settings;
-    `templates` renders its drafts (default: the templates directory, read once)."""
+    """The app, with the team's workspace (docs/desk.md) over the outbox of the settings when
+    an account or a status token is configured; `templates` renders its drafts (default: the
+    templates directory, read once)."""
     from observances.web.app import create_app
 
-    if templates is None:
-        loaded_templates = live_templates(settings.templates_dir, now)
-        templates = loaded_templates.current
+    desk = None  # no account and no status token: nobody could use a workspace, none is made
+    if settings.users or settings.status_token:
+        if templates is None:
+            templates = live_templates(settings.templates_dir, now).current
+        desk = desk_config(settings, files, templates, status, now=now)
     return create_app(
         files,
         feed_options(settings),
@@ -125,7 +128,7 @@ def web_app(
         health_checks=health_checks,
         status=status,
         poll_seconds=poll_seconds,
-        desk=desk_config(settings, files, templates, status, now=now),
+        desk=desk,
     )
 
 
