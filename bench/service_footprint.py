@@ -94,7 +94,6 @@ def synthetic_registry(count: int) -> Registry:
             name=f"Synthetic Day {i}",
             kind=Kind.DAY,
             body="General Assembly",
-            status="verified",
             citations=(citation,),
             dates=(
                 DateSpan(

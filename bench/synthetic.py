@@ -21,7 +21,7 @@ def synthetic_registry(count: int) -> str:
             f"    name: Observance number {i}",
             "    kind: day",
             "    body: General Assembly",
-            "    status: verified",
+            '    first_year: {basis: stated, sources: ["https://undocs.org/A/RES/1"]}',
             "    tags: [t]",
             f"    citations: [{{symbol: A/RES/{i}, url: 'https://undocs.org/A/RES/{i}'}}]",
             "    dates:",

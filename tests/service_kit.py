@@ -54,7 +54,7 @@ observances:
     kind: day
     body: General Assembly
     tags: [development]
-    status: verified
+    first_year: {basis: stated, sources: ["https://undocs.org/A/RES/1"]}
     citations:
       - symbol: decision 66/550
     dates:
@@ -66,7 +66,7 @@ observances:
     kind: day
     body: General Assembly
     tags: [human-rights]
-    status: verified
+    first_year: {basis: stated, sources: ["https://undocs.org/A/RES/1"]}
     citations:
       - symbol: A/RES/62/7
     dates:
@@ -78,7 +78,7 @@ observances:
     kind: day
     body: General Assembly
     tags: [human-rights]
-    status: verified
+    first_year: {basis: stated, sources: ["https://undocs.org/A/RES/1"]}
     citations:
       - symbol: A/RES/55/282
     dates:
@@ -90,7 +90,7 @@ observances:
     kind: day
     body: General Assembly
     tags: [human-rights]
-    status: verified
+    first_year: {basis: stated, sources: ["https://undocs.org/A/RES/1"]}
     citations:
       - symbol: A/RES/1
     dates:
@@ -102,7 +102,7 @@ observances:
     kind: day
     body: General Assembly
     tags: [human-rights]
-    status: verified
+    first_year: {basis: stated, sources: ["https://undocs.org/A/RES/1"]}
     citations:
       - symbol: A/RES/2
     dates:
@@ -114,7 +114,7 @@ observances:
     kind: day
     body: World Health Assembly
     tags: [health]
-    status: verified
+    first_year: {basis: stated, sources: ["https://undocs.org/A/RES/1"]}
     citations:
       - symbol: WHA A.2/Res.35
     dates:

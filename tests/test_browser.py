@@ -156,19 +156,29 @@ def test_search_and_filters(served: tuple[str, Desk], page: Page) -> None:
 
 
 def test_an_observance_page(served: tuple[str, Desk], page: Page) -> None:
-    base, _ = served
+    base, desk = served
     page.goto(base + "/")
     page.click("#upcoming a:text-is('Human Rights Day')")
     assert page.url == f"{base}/observances/human-rights-day"
     assert page.locator("h1").inner_text() == "Human Rights Day"
     assert page.locator("text=AIPR marks it").count() == 1
-    assert page.locator("h2:text-is('Sources') + ul li").count() >= 1
+    facts = page.locator("ul.facts-list > li")
+    assert facts.count() >= 3  # the name, the first year, the act, the rule
+    primary = page.locator("ul.facts-list .badge:text-is('primary')")
+    assert primary.count() >= 1
     assert (
         page.locator("h2:text-is('Next dates') + ul li")
         .first.inner_text()
         .startswith("10 December 2026")
     )
     check_page(page, "observance")
+    # an entry with an unconfirmed fact says so, at the top and next to the fact
+    registry = desk.live.current().registry
+    doubtful = next(obs for obs in registry.observances if not obs.verified)
+    page.goto(f"{base}/observances/{doubtful.id}")
+    assert page.locator(".notice", has_text="Not confirmed by a source").count() >= 1
+    assert page.locator("ul.facts-list > li[data-verified='0'] .badge.warn").count() >= 1
+    check_page(page, "observance-unconfirmed")
     page.goto(base + "/observances/no-such-day")
     assert page.locator("h1").inner_text() == "Not found"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -176,12 +177,29 @@ def test_installed_command_runs_as_a_fresh_process(tmp_path: Path) -> None:
     assert list(tmp_path.glob("registry-*.pickle"))
 
 
-def test_show_says_when_the_first_year_is_not_from_a_source(run: Run) -> None:
-    code, out, _ = run("show", "holocaust-remembrance")
+def test_show_says_how_the_first_year_is_known(run: Run) -> None:
+    code, out, _ = run("show", "international-day-for-tolerance")
     assert code == 0
-    assert "first year 2006: inferred, not stated by a source" in out
-    code, out, _ = run("show", "south-south-cooperation")
-    assert "first year" not in out
+    assert "first year 1997: a lower bound: earlier years are unknown" in out
+    code, out, _ = run("show", "holocaust-remembrance")
+    assert "first year: 2006 (stated by a source)  [verified]" in out
+
+
+def test_show_prints_each_fact_with_its_status_and_classed_sources(run: Run) -> None:
+    code, out, _ = run("show", "world-braille-day")
+    assert code == 0
+    assert "Facts (not every fact is verified)" in out
+    assert "act: A/RES/73/161 (General Assembly)  [verified]" in out
+    assert "primary    https://undocs.org/A/RES/73/161" in out
+    assert "dataset    https://github.com/samimifar/Notty" in out
+
+
+def test_validate_prints_the_verification_summary_and_warns_of_missing_dates(run: Run) -> None:
+    code, out, err = run("validate")
+    assert code == 0
+    assert re.search(r"facts: \d+ of \d+ verified \(\d+ primary, \d+ secondary\)", out)
+    assert re.search(r"first years: \d+ stated, \d+ adoption, \d+ at_least, \d+ unknown", out)
+    assert "vesak: no announced date" in err
 
 
 def test_a_terminal_gets_colour_and_a_table_cut_to_its_width(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -173,7 +174,9 @@ def test_spans_in_words(registry: Registry) -> None:
 
 def test_no_edition_when_the_first_year_is_unknown() -> None:
     text = (REGISTRIES / "valid_every_rule.yaml").read_text(encoding="utf-8")
-    text = text.replace("  - id: fixed\n", "  - id: fixed\n    first_year_basis: unknown\n")
+    head, _, tail = text.partition("  - id: fixed\n")
+    tail = re.sub(r"first_year: \{[^}]*\}", "first_year: {basis: unknown}", tail, count=1)
+    text = head + "  - id: fixed\n" + tail
     from observances.registry import loads
 
     fixed = loads(text).get("fixed")

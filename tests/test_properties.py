@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from observances.occurrences import occurrences
-from observances.registry.models import Citation, DateSpan, Kind, Observance
+from observances.registry.models import Citation, DateSpan, FirstYear, Kind, Observance
 from observances.registry.rules import MONTHS, ORDINALS, WEEKDAYS, FixedDate, MonthDay, NthWeekday
 
 years = st.integers(min_value=1950, max_value=2150)
@@ -26,9 +26,9 @@ def observance(rule: object, since: int = 1950, id: str = "x") -> Observance:
         name=id.title(),
         kind=Kind.DAY,
         body="Test",
-        status="verified",
         citations=(Citation("S"),),
         dates=(DateSpan(since=since, rule=rule, cite="S"),),  # type: ignore[arg-type]
+        first_year=FirstYear("stated", ("https://undocs.org/A/RES/1",)),
     )
 
 
@@ -71,14 +71,14 @@ def test_occurrences_are_sorted_unique_and_inside_the_window(
     assert keys == sorted(keys)
     assert len(set(keys)) == len(keys)
     assert all(start <= o.start <= end for o in found)
-    assert all(o.start >= dt.date(o.observance.first_year, 1, 1) for o in found)
+    assert all(o.start >= dt.date(o.observance.since, 1, 1) for o in found)
     # nothing is missed: each observance yields one per year it is in force
     for obs in observances:
         years = {o.year for o in found if o.id == obs.id}
         expected = {
             y
             for y in range(start.year, end.year + 1)
-            if y >= obs.first_year and start <= obs.days(y)[0].start <= end
+            if y >= obs.since and start <= obs.days(y)[0].start <= end
         }
         assert years == expected
 

@@ -37,9 +37,9 @@ def only(observance_id: str, year: int) -> Occurrence:
 
 def test_nothing_before_the_first_year_for_any_entry() -> None:
     for entry in registry().observances:
-        for year in range(entry.first_year - 10, entry.first_year):
+        for year in range(entry.since - 10, entry.since):
             assert not occurrences_in_year(entry, year), f"{entry.id} in {year}"
-        window = occurrences((entry,), D(1900, 1, 1), D(entry.first_year - 1, 12, 31))
+        window = occurrences((entry,), D(1900, 1, 1), D(entry.since - 1, 12, 31))
         assert not window, entry.id
 
 
@@ -165,10 +165,25 @@ def test_world_statistics_day_every_five_years() -> None:
     assert held == [2010, 2015, 2020, 2025, 2030, 2035]
 
 
-def test_vesak_only_in_announced_years() -> None:
+# Espenak's table of full moons (UT), as the research recorded it: the registry computes Vesak
+# in UTC, so the day is the table's day
+FULL_MOONS_UT = {2027: D(2027, 5, 20), 2028: D(2028, 5, 8), 2029: D(2029, 5, 27),
+                 2030: D(2030, 5, 17), 2031: D(2031, 5, 7)}  # fmt: skip
+
+
+@pytest.mark.parametrize("year", sorted(FULL_MOONS_UT))
+def test_vesak_is_computed_from_the_full_moon_and_provisional(year: int) -> None:
+    assert starts("vesak", year) == [FULL_MOONS_UT[year]]
+    (occ,) = occurrences_in_year(obs("vesak"), year)
+    assert occ.provisional
+
+
+def test_an_announced_vesak_date_wins_and_is_not_provisional() -> None:
     assert starts("vesak", 2025) == [D(2025, 5, 12)]
     assert starts("vesak", 2024) == [D(2024, 5, 23)]
-    assert starts("vesak", 2026) == []
+    (occ,) = occurrences_in_year(obs("vesak"), 2024)
+    assert not occ.provisional
+    assert starts("vesak", 2026) == [D(2026, 5, 1)]  # two full moons in May 2026: the first
     assert not obs("vesak").verified
 
 

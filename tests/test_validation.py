@@ -38,6 +38,7 @@ KINDS_OF_ERROR = (
     "no_citations",
     "open_span_before_another",
     "overlapping_spans",
+    "placeholder_first_year",
     "slug",
     "span_without_citation",
     "span_year_out_of_range",
@@ -46,7 +47,6 @@ KINDS_OF_ERROR = (
     "unknown_key",
     "unknown_rule",
     "unknown_tag",
-    "unverified_without_reason",
     "yaml_base60",
     "yaml_date_for_month_day",
     "yaml_syntax",
@@ -66,8 +66,8 @@ def test_every_problem_is_reported_at_once() -> None:
         .replace("until: 2007", "until: 1990")
         .replace("cite: A/RES/6}", "cite: A/RES/66}")
         .replace(
-            "body: Test\n    status: verified\n    citations: [{symbol: A/RES/7}]",
-            "body: Test\n    status: verified\n    color: red\n    citations: [{symbol: A/RES/7}]",
+            "body: Test\n    citations: [{symbol: A/RES/7}]",
+            "body: Test\n    color: red\n    citations: [{symbol: A/RES/7}]",
         )
     )
     with pytest.raises(RegistryError) as caught:

@@ -82,6 +82,7 @@ class Feed:
             self.observances(registry, profile),
             dt.date(first_year, 1, 1),
             dt.date(last_year, 12, 31),
+            by_year=True,  # a decade shows in each of its years, so one begun earlier appears
         )
 
     def build(

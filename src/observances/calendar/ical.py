@@ -25,7 +25,8 @@ from icalendar.prop import vCategory, vDate, vDatetime, vDuration, vInt, vText, 
 
 from observances.occurrences import Occurrence
 from observances.registry.models import Observance
-from observances.words import for_language
+from observances.registry.sources import shown
+from observances.words import DASH, for_language
 
 PRODID = "-//observances//United Nations observances feed//EN"
 UID_DOMAIN = "observances"
@@ -75,7 +76,7 @@ def uid(occ: Occurrence) -> str:
 
 def shown_end(occ: Occurrence) -> dt.date:
     """The exclusive DTEND: the day after the last day, or after the first day of a long span."""
-    if (occ.end - occ.start).days + 1 > LONG_SPAN_DAYS:
+    if occ.part is not None or (occ.end - occ.start).days + 1 > LONG_SPAN_DAYS:
         return occ.start + dt.timedelta(days=1)
     return occ.end + dt.timedelta(days=1)
 
@@ -96,20 +97,45 @@ def history(obs: Observance) -> str:
     lines.append("Sources:")
     for c in obs.citations:
         adopted = f", adopted {_WORDS.long_date(c.adopted)}" if c.adopted else ""
-        lines.append(f"- {c.symbol}{adopted}" + (f": {c.url}" if c.url else ""))
+        # a feed never cites a dataset (a data file or an app): primary and secondary only
+        url = next(iter(shown((c.url,) if c.url else ())), None)
+        lines.append(f"- {c.symbol}{adopted}" + (f": {url}" if url else ""))
     if not obs.verified:
-        lines.append(f"Unverified: {obs.reason}" if obs.reason else "Unverified.")
+        open_facts = tuple(f.kind.value for f in obs.facts if not f.verified)
+        what = [_WORDS.unverified(open_facts)] if open_facts else []
+        lines.append(
+            "Unverified: " + "; ".join([*what, *filter(None, [obs.check])]).rstrip(".") + "."
+        )
     return "\n".join(line for line in lines if line)
+
+
+def summary(occ: Occurrence) -> str:
+    """The event's title: the name, and for a year of a decade which year it is."""
+    if occ.part is None:
+        return occ.name
+    span = occ.span
+    return f"{occ.name} ({span.since}{DASH}{span.until}), {_WORDS.year_of(*occ.part)}"
 
 
 def description(occ: Occurrence, history_text: str) -> str:
     # SUMMARY has the name already: every byte here is folded, in every event of every feed
-    head = [f"The {_WORDS.ordinal(occ.edition)} observance." if occ.edition else "Observed."]
-    if occ.start != occ.end:
+    head: list[str] = []
+    if occ.edition and occ.edition_confirmed:
+        # an edition is printed only when the first year is stated or follows from an adoption
+        head.append(f"The {_WORDS.ordinal(occ.edition)} observance.")
+    if occ.part is not None and occ.span.until is not None:
+        first, last = dt.date(occ.span.since, 1, 1), dt.date(occ.span.until, 12, 31)
+        head.append(f"From {_WORDS.long_date(first)} to {_WORDS.long_date(last)}.")
+    elif occ.start != occ.end:
         head.append(f"From {_WORDS.long_date(occ.start)} to {_WORDS.long_date(occ.end)}.")
         if shown_end(occ) != occ.end + dt.timedelta(days=1):
             head.append("The calendar shows it on its first day only.")
+    if occ.provisional:
+        head.append(_WORDS.provisional(occ.observance.body).capitalize() + ".")
     head.append(f"This year's date: {occ.citation.symbol}.")
+    if occ.observance.url:
+        # Google Calendar and Outlook show DESCRIPTION but not URL
+        head.append(f"Page: {occ.observance.url}")
     return "\n".join(head) + "\n\n" + history_text
 
 
@@ -169,7 +195,7 @@ def calendar(occurrences: Iterable[Occurrence], info: CalendarInfo, revision: dt
         event["DTSTAMP"] = stamp
         event["DTSTART"] = vDate(occ.start, params=_DATE)
         event["DTEND"] = vDate(shown_end(occ), params=_DATE)
-        event["SUMMARY"] = vText(occ.name)
+        event["SUMMARY"] = vText(summary(occ))
         event["DESCRIPTION"] = vText(description(occ, common.history))
         event["SEQUENCE"] = common.sequence
         event["LAST-MODIFIED"] = common.modified

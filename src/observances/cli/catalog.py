@@ -12,7 +12,9 @@ from observances.cli.options import date_option, json_option, load_registry, reg
 from observances.cli.output import echo_json, table
 
 if TYPE_CHECKING:
+    from observances.occurrences import Occurrence
     from observances.registry import Observance
+    from observances.registry.facts import Fact
     from observances.words import Wording
 
 
@@ -31,13 +33,27 @@ KINDS = ("day", "week", "month", "year", "decade", "period")
 @registry_option
 def validate(registry_path: str | None) -> None:
     """Check the registry and report every problem, one per line (exit 2 if any)."""
+    from observances import clock
+    from observances.registry.checks import warnings
+    from observances.registry.facts import summary
+
     registry = load_registry(registry_path)
     spans = sum(len(obs.dates) for obs in registry.observances)
-    unverified = sum(not obs.verified for obs in registry.observances)
+    for warning in warnings(registry.observances, clock.today().year + 1):
+        click.echo(click.style(f"warning: {warning}", fg="yellow"), err=True)
+    s = summary(registry.observances)
     click.echo(
         f"{registry_path or defaults.REGISTRY}: {len(registry.observances)} observances, "
-        f"{spans} date spans, "
-        f"{unverified} unverified; no problems found."
+        f"{spans} date spans; no problems found."
+    )
+    by_class = ", ".join(f"{n} {c}" for c, n in s.verified_by_class.items())
+    sources = ", ".join(f"{n} {c}" for c, n in s.sources_by_class.items())
+    bases = ", ".join(f"{n} {b}" for b, n in s.first_years.items())
+    click.echo(
+        f"facts: {s.verified} of {s.facts} verified ({by_class}), "
+        f"{s.facts - s.verified} unverified; sources: {sources}; "
+        f"first years: {bases}; entries with every fact verified: "
+        f"{s.entries_verified} of {s.entries}"
     )
 
 
@@ -83,6 +99,14 @@ def list_(
     )
 
 
+def edition_label(occ: Occurrence) -> str:
+    """The edition for a table: "24th" when confirmed, "24th?" when counted from a first year
+    that is a lower bound or unconfirmed, "" when unknown."""
+    if not occ.edition:
+        return ""
+    return _english().ordinal(occ.edition) + ("" if occ.edition_confirmed else "?")
+
+
 @click.command()
 @click.argument("observance_id", metavar="ID")
 @registry_option
@@ -93,9 +117,21 @@ def show(observance_id: str, registry_path: str | None, as_json: bool) -> None:
     if as_json:
         from pydantic import TypeAdapter
 
-        data = TypeAdapter(type(obs)).dump_python(obs, mode="json", exclude_none=True)
+        data = TypeAdapter(type(obs)).dump_python(
+            obs, mode="json", exclude_none=True, exclude_defaults=True
+        )
         for span, dumped in zip(obs.dates, data["dates"], strict=True):
             dumped["description"] = _english().span_label(span)
+        data["verified"] = obs.verified
+        data["facts"] = [
+            {
+                "fact": fact.kind.value,
+                "index": fact.index,
+                "verified": fact.verified,
+                "sources": [{"url": s.url, "class": s.cls.value} for s in fact.sources],
+            }
+            for fact in obs.facts
+        ]
         echo_json(data)
         return
     _print_observance(obs)
@@ -111,11 +147,11 @@ def _print_observance(obs: Observance) -> None:
         out(f"  tags: {', '.join(obs.tags)}")
     if obs.url:
         out(f"  {obs.url}")
-    if not obs.verified:
-        out(click.style(f"  UNVERIFIED: {obs.reason}", fg="yellow"))
+    if obs.check:
+        out(click.style(f"  TO CHECK: {obs.check}", fg="yellow"))
     if obs.former_names:
         out("\nNames")
-        since = obs.first_year
+        since = obs.since
         for former in obs.former_names:
             out(f"  {since}-{former.until}  {former.name}  [{former.cite}]")
             since = former.until + 1
@@ -129,15 +165,56 @@ def _print_observance(obs: Observance) -> None:
             out(f"    {citation.note}")
     if obs.notes:
         out(f"\nNotes\n  {obs.notes.strip()}")
+    _print_facts(obs)
+
+
+_BASIS = {
+    "stated": "stated by a source",
+    "adoption": "follows from the adoption date",
+    "at_least": "a lower bound: earlier years are unknown",
+    "unknown": "a placeholder: no source gives it",
+}
+
+
+def _fact_subject(obs: Observance, fact: Fact) -> str:
+    words = _english()
+    match fact.kind.value:
+        case "name":
+            return f"name: {obs.name}"
+        case "former name":
+            former = obs.former_names[fact.index]
+            return f"former name: {former.name} (until {former.until})"
+        case "first year":
+            first = obs.first_year
+            adopted = f", adopted {words.long_date(first.adopted)}" if first.adopted else ""
+            return f"first year: {obs.since} ({_BASIS[first.basis]}{adopted})"
+        case "act":
+            return f"act: {obs.citations[fact.index].symbol} ({obs.body})"
+        case _:
+            return f"rule: {words.span_label(obs.dates[fact.index])}"
+
+
+def _print_facts(obs: Observance) -> None:
+    """Each fact with its status and its sources, each source with its class."""
+    out = click.echo
+    summary = "every fact verified" if obs.verified else "not every fact is verified"
+    out(f"\nFacts ({summary})")
+    for fact in obs.facts:
+        status = "verified" if fact.verified else click.style("unverified", fg="yellow")
+        out(f"  {_fact_subject(obs, fact)}  [{status}]")
+        for source in fact.sources:
+            out(f"    {source.cls.value:<9}  {source.url}")
+        if not fact.sources:
+            out("    (no source)")
 
 
 def _print_dates(obs: Observance) -> None:
     words = _english()
     out = click.echo
     out("\nDates")
-    if obs.first_year_basis != "stated":
-        why = {"inferred": "inferred, not stated by a source", "unknown": "a placeholder"}
-        out(click.style(f"  first year {obs.first_year}: {why[obs.first_year_basis]}", fg="yellow"))
+    if obs.first_year.basis != "stated":
+        why = _BASIS[obs.first_year.basis]
+        out(click.style(f"  first year {obs.since}: {why}", fg="yellow"))
     for span in obs.dates:
         out(f"  {words.span_label(span)}  [{span.cite}]" + (f"  {span.note}" if span.note else ""))
     for move in obs.moves:
@@ -151,6 +228,11 @@ def _print_dates(obs: Observance) -> None:
 @click.option("--days", type=click.IntRange(min=1), help="How many days ahead (default 60).")
 @click.option("--tag", "tags", multiple=True, help="Only observances with this tag (repeatable).")
 @click.option("--id", "ids", multiple=True, help="Only this observance (repeatable).")
+@click.option(
+    "--ongoing",
+    is_flag=True,
+    help="Also list what is under way on the first day (a week begun, a year, a decade).",
+)
 @json_option
 def upcoming(
     registry_path: str | None,
@@ -159,11 +241,13 @@ def upcoming(
     days: int | None,
     tags: tuple[str, ...],
     ids: tuple[str, ...],
+    ongoing: bool,
     as_json: bool,
 ) -> None:
     """Observances starting in a window: from today for 60 days unless told otherwise."""
     from observances import clock
     from observances.occurrences import occurrences
+    from observances.occurrences import ongoing as under_way
 
     if end is not None and days is not None:
         raise click.UsageError("give --to or --days, not both")
@@ -172,7 +256,8 @@ def upcoming(
     if end < start:
         raise click.BadParameter(f"{end} is before --from {start}", param_hint="--to")
     registry = load_registry(registry_path)
-    found = occurrences(registry.select(ids=ids, tags=tags), start, end)
+    selected = registry.select(ids=ids, tags=tags)
+    found = (under_way(selected, start) if ongoing else []) + occurrences(selected, start, end)
     if as_json:
         echo_json([occ.as_json() for occ in found])
         return
@@ -187,7 +272,7 @@ def upcoming(
                 words.short_range(occ.start, occ.end),
                 occ.name + ("" if occ.observance.verified else " (unverified)"),
                 occ.kind.value,
-                words.ordinal(occ.edition) if occ.edition else "",
+                edition_label(occ),
                 occ.citation.symbol,
             )
             for occ in found

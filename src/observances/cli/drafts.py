@@ -72,7 +72,8 @@ def _pick(obs: Observance, year: int | None, on: dt.date | None, today: dt.date)
             f"(see `observances show {obs.id}`)"
         )
     if year is not None:
-        days = occurrences_in_year(obs, year)
+        # any year inside a decade: its yearly occurrence ("year 7 of 10")
+        days = occurrences_in_year(obs, year) or occurrences_in_year(obs, year, by_year=True)
         if not days:
             raise InputError(
                 f"{obs.id} has no date in {year}; see `observances show {obs.id}` for its years"
@@ -121,7 +122,7 @@ def preview(
 ) -> None:
     """Print the statement draft for one occurrence (default: the next one), then its
     placeholders on stderr."""
-    from observances import clock
+    from observances import wiring
     from observances.drafts.render import render
     from observances.drafts.templates import TemplateSet
     from observances.profile import load_profile
@@ -130,7 +131,7 @@ def preview(
     registry = load_registry(settings.registry)
     obs = registry.get(observance_id)
     profile = load_profile(settings.profile, registry)
-    today = clock.today()
+    today = wiring.local_today(settings)()  # the service's "today": the configured zone
     occurrence = _pick(obs, year, on, today)
     templates = TemplateSet.load(settings.templates_dir)
     draft = render(
@@ -177,18 +178,18 @@ def drafts_(
 ) -> None:
     """Write a draft for every occurrence the organization marks in a window, as
     OUT/<start date>-<id>.md (<id>.<lang>.md in another language than the profile's)."""
-    from observances import clock
+    from observances import wiring
     from observances.drafts.render import IncompleteDraftError, render
     from observances.drafts.templates import TemplateSet
     from observances.occurrences import occurrences
     from observances.profile import load_profile
 
-    today = clock.today()
+    settings = settings_with(registry_path, profile_path, templates_dir)
+    today = wiring.local_today(settings)()  # the service's "today": the configured zone
     start = start or today
     end = end or start + dt.timedelta(days=59)
     if end < start:
         raise click.BadParameter(f"{end} is before --from {start}", param_hint="--to")
-    settings = settings_with(registry_path, profile_path, templates_dir)
     registry = load_registry(settings.registry)
     profile = load_profile(settings.profile, registry)
     templates = TemplateSet.load(settings.templates_dir)

@@ -11,6 +11,7 @@ from observances.drafts.history import history
 from observances.occurrences import Occurrence
 from observances.profile import Person, Profile, Program
 from observances.registry.models import Citation, Observance
+from observances.registry.sources import shown
 from observances.words import Wording, for_language, todo
 
 
@@ -21,11 +22,16 @@ def build_context(
     obs = occurrence.observance
     past = history(obs, occurrence.year, language)
     notices = []
-    if not obs.verified:
-        notices.append(todo(words.check_facts(obs.reason)))
-    if obs.first_year_basis == "inferred" and occurrence.edition:
-        # the ordinal in the draft depends on a first year no source states
-        notices.append(todo(words.confirm_first_year(obs.first_year)))
+    if not obs.verified or obs.check:  # `check`: what a person should still check
+        open_facts = tuple(f.kind.value for f in obs.facts if not f.verified)
+        what = [words.unverified(open_facts)] if open_facts else []
+        notices.append(todo(words.check_facts("; ".join([*what, *filter(None, [obs.check])]))))
+    if occurrence.edition and not occurrence.edition_confirmed:
+        # the ordinal in the draft counts from a first year that is only a lower bound, or that
+        # no primary (or two secondary) sources state
+        notices.append(todo(words.confirm_first_year(obs.since)))
+    if occurrence.provisional:
+        notices.append(todo(words.provisional(obs.body)))
     return {
         "language": language,
         "today": words.long_date(today),
@@ -58,10 +64,11 @@ def _observance(obs: Observance, year: int, words: Wording) -> dict[str, Any]:
         "noun": words.noun(obs.kind).word,
         "the_noun": words.the_noun(obs.kind),
         "body": obs.body,
-        "url": obs.url,
+        "url": obs.url_in(words.language),
         "tags": list(obs.tags),
         "verified": obs.verified,
-        "reason": obs.reason,
+        "reason": obs.check,
+        "check": obs.check,
         "notes": obs.notes,
         "citations": [_citation(c, words) for c in obs.citations],
         "former_names": [{"name": f.name, "until": f.until} for f in obs.former_names],
@@ -73,7 +80,9 @@ def _citation(citation: Citation, words: Wording) -> dict[str, Any]:
         "symbol": citation.symbol,
         "source": words.source(citation),
         "adopted": words.long_date(citation.adopted) if citation.adopted else None,
-        "url": citation.url,
+        # a draft never cites a dataset (a data file or an app), only primary and secondary sources
+        "url": shown((citation.url,))[0] if citation.url and shown((citation.url,)) else None,
+        "sources": list(shown(citation.sources)),
         "note": citation.note,
     }
 
@@ -94,7 +103,9 @@ def _occurrence(occ: Occurrence, words: Wording, today: dt.date) -> dict[str, An
         "one_day": one_day,
         "year": occ.year,
         "edition": occ.edition,
+        "edition_confirmed": occ.edition_confirmed,
         "edition_ordinal": words.ordinal(occ.edition, occ.kind) if occ.edition else None,
+        "provisional": occ.provisional,
         "days_until": (occ.start - today).days,
     }
 

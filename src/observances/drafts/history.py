@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from observances.registry.models import Citation, DateSpan, Observance
-from observances.registry.rules import Announced, WholeSpan, WholeYear
+from observances.registry.rules import Announced, FullMoon, WholeSpan, WholeYear
 from observances.words import Wording, for_language
 
 
@@ -38,7 +38,7 @@ class History:
 def first_observed(obs: Observance) -> dt.date | None:
     """The first day the observance was held, where its first rule says so."""
     span = obs.dates[0]
-    if isinstance(span.rule, Announced | WholeYear | WholeSpan):
+    if isinstance(span.rule, Announced | FullMoon | WholeYear | WholeSpan):
         return None  # announced years before the first listed one are unknown
     days = obs.days(span.since)
     return days[0].start if days else None

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 _HINTS = {
     "cite": "every date span, former name and move needs `cite`: the symbol of its source",
-    "status": "write `status: verified`, or `status: unverified` with a `reason`",
+    "basis": "the first year's `basis` is stated, adoption, at_least or unknown",
     "rule": f"a date span needs a `rule`, a mapping with one of the keys {', '.join(RULES)}",
     "any_of": "each day is a mapping with the key `date` or `nth`",
     "nth": "a fifth weekday is missing from most months, so a rule says `last` instead",

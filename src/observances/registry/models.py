@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, ClassVar, Literal, NamedTuple
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, NamedTuple
 
 from observances.errors import InputError, UnknownObservanceError
-from observances.registry.rules import STRICT, Days, Limits, Rule, WholeSpan
+from observances.registry.rules import STRICT, Days, Limits, Rule, WholeSpan, is_provisional
+
+if TYPE_CHECKING:
+    from observances.registry.facts import Fact
 
 
 class Kind(StrEnum):
@@ -46,6 +49,13 @@ class Citation:
     adopted: dt.date | None = None
     url: str | None = None
     note: str | None = None
+    sources: tuple[str, ...] = ()
+    """Other addresses that state the act, its body or its symbol, besides `url`."""
+
+    @property
+    def all_sources(self) -> tuple[str, ...]:
+        """`url` (the act itself, where it is online) and the other sources."""
+        return ((self.url,) if self.url else ()) + self.sources
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,8 @@ class DateSpan:
     until: Year | None = None
     every: Annotated[int, Limits(ge=1)] = 1
     note: str | None = None
+    sources: tuple[str, ...] = ()
+    """Addresses that state this rule, besides the act it cites."""
 
     def covers(self, year: int) -> bool:
         """Whether this span is in force in `year`."""
@@ -89,6 +101,43 @@ class FormerName:
     name: str
     until: Year
     cite: str
+    sources: tuple[str, ...] = ()
+    """Addresses that give this name, besides the act it cites."""
+
+
+Basis = Literal["stated", "adoption", "at_least", "unknown"]
+
+
+@dataclass(frozen=True)
+class FirstYear:
+    """How the first year (the first span's `since`) is known.
+
+    - `stated`: a source names the first observance;
+    - `adoption`: a source gives the act's adoption date (`adopted`), and the rule of
+      `first_year_from_adoption` fixes the year (`beginning_in` where the act says so);
+    - `at_least`: only a lower bound is known: the span is in force from that year, and
+      earlier years are unknown;
+    - `unknown`: `since` is a placeholder.
+    Editions are printed as fact only for `stated` and `adoption` (`Observance.edition`)."""
+
+    __pydantic_config__: ClassVar = STRICT
+    basis: Basis
+    sources: tuple[str, ...] = ()
+    adopted: dt.date | None = None
+    beginning_in: Year | None = None
+    note: str | None = None
+
+
+def first_year_from_adoption(
+    adopted: dt.date, day_in: Callable[[int], dt.date | None], beginning_in: int | None = None
+) -> int:
+    """The first year of an observance proclaimed on `adopted`, whose day in a year is
+    `day_in(year)`: the year of adoption when it was adopted before that year's day, the next
+    year when adopted on or after it; an act that says "beginning in" a year fixes that year."""
+    if beginning_in is not None:
+        return beginning_in
+    day = day_in(adopted.year)
+    return adopted.year if day is not None and adopted < day else adopted.year + 1
 
 
 @dataclass(frozen=True)
@@ -118,6 +167,7 @@ class Falls(NamedTuple):
     end: dt.date
     span: DateSpan
     cite: str
+    provisional: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,29 +177,62 @@ class Observance:
     name: str
     kind: Kind
     body: str
-    status: Literal["verified", "unverified"]
     citations: Annotated[tuple[Citation, ...], Limits(min_length=1)]
     dates: Annotated[tuple[DateSpan, ...], Limits(min_length=1)]
     short_name: str | None = None
     former_names: tuple[FormerName, ...] = ()
     translated_names: dict[str, TranslatedName] | None = None
     moves: tuple[Move, ...] = ()
-    first_year_basis: Literal["stated", "inferred", "unknown"] = "stated"
+    first_year: FirstYear = FirstYear("unknown")
+    name_sources: tuple[str, ...] = ()
+    """Addresses that give the current name."""
     tags: tuple[str, ...] = ()
     url: str | None = None
+    """The observance's page: the UN's (https://www.un.org/en/observances/<slug>, the same slug
+    in the six languages; see `url_in`) or, for an agency's day, the agency's."""
     notes: str | None = None
-    reason: str | None = None
+    check: str | None = None
+    """What a person should check, beyond the facts' own status."""
     # the date this entry last changed; feeds derive SEQUENCE and LAST-MODIFIED from it so that
     # calendar apps update the event (unset: the registry's `revision`)
     revised: dt.date | None = None
 
     @property
-    def first_year(self) -> int:
+    def since(self) -> int:
+        """The first year: the first span's `since` (see `first_year` for how it is known)."""
         return self.dates[0].since
+
+    @cached_property
+    def facts(self) -> tuple[Fact, ...]:
+        """Each fact with its sources and status (see `facts.py`)."""
+        from observances.registry.facts import facts
+
+        return facts(self)
 
     @property
     def verified(self) -> bool:
-        return self.status == "verified"
+        """Whether every fact is verified: the entry's summary, derived from its facts."""
+        return all(fact.verified for fact in self.facts)
+
+    @property
+    def edition_confirmed(self) -> bool:
+        """Whether an edition number may be printed as fact: the first year is stated or follows
+        from an adoption date (not a lower bound, not a placeholder), and that fact is verified
+        (a first year that only a dataset states is not printed as fact)."""
+        if self.first_year.basis not in ("stated", "adoption"):
+            return False
+        return next(f.verified for f in self.facts if f.kind.value == "first year")
+
+    def url_in(self, language: str) -> str | None:
+        """The page in `language`: the UN's observance pages share one slug across the six
+        languages (`https://www.un.org/<lang>/observances/<slug>`); other pages stay as they
+        are."""
+        if self.url is None:
+            return None
+        prefix = "https://www.un.org/en/observances/"
+        if language != "en" and self.url.startswith(prefix):
+            return f"https://www.un.org/{language}/observances/{self.url.removeprefix(prefix)}"
+        return self.url
 
     def name_in(self, year: int) -> str:
         """The name in force in `year` (former names are listed oldest first)."""
@@ -172,11 +255,13 @@ class Observance:
         """Every day or run of days the observance falls on in `year`, one-off moves applied."""
         found: list[Falls] = []
         for span in self.dates:
+            provisional = is_provisional(span.rule, year)
             for start, end in span.days(year):
-                falls = Falls(start, end, span, span.cite)
+                falls = Falls(start, end, span, span.cite, provisional)
                 for move in self.moves:
                     if move.date == start:
-                        falls = Falls(move.moved_to, move.moved_to + (end - start), span, move.cite)
+                        moved_end = move.moved_to + (end - start)
+                        falls = Falls(move.moved_to, moved_end, span, move.cite)
                 found.append(falls)
         return tuple(found)
 
@@ -184,7 +269,7 @@ class Observance:
         """How many times the observance has been held up to and including `year` (1 for the
         first); None before the first year, for a span held once over years (a decade), and
         when no source gives the first year (`first_year_basis: unknown`)."""
-        if self.first_year_basis == "unknown":
+        if self.first_year.basis == "unknown":
             return None
         count = 0
         for span in self.dates:

@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import (
     TYPE_CHECKING,
     Annotated,
@@ -323,6 +323,54 @@ class Announced:
         return _date_range(year, run.start, run.end) if run else ()
 
 
+@dataclass(frozen=True)
+class FullMoon:
+    """The day of the full moon in a month, in a stated time zone, until the body announces the
+    date: `{full_moon: may, time_zone: UTC, announced: {2025: "05-12"}}`. An announced date wins;
+    a computed one is provisional (`provisional`). Where the month has two full moons, the first.
+
+    The moon is computed with PyEphem (its own ephemeris, no download), never by a hand-written
+    formula; which day an instant falls on depends on the zone, so the registry states it."""
+
+    __pydantic_config__: ClassVar = STRICT
+    full_moon: Literal[
+        "january", "february", "march", "april", "may", "june",
+        "july", "august", "september", "october", "november", "december",
+    ]  # fmt: skip
+    time_zone: str
+    announced: dict[int, MonthDay] = field(default_factory=dict)
+
+    def provisional(self, year: int) -> bool:
+        return year not in self.announced
+
+    def computed(self, year: int) -> dt.date | None:
+        """The first day in the month, in `time_zone`, on which a full moon falls."""
+        from zoneinfo import ZoneInfo
+
+        import ephem  # type: ignore[import-untyped]  # PyEphem ships no type hints
+
+        zone = ZoneInfo(self.time_zone)
+        month = MONTHS.index(self.full_moon) + 1
+        # start a day early: a full moon late on the last day before the month in UTC can be on
+        # the month's first day in a zone east of UTC
+        start = dt.datetime(year, month, 1, tzinfo=dt.UTC) - dt.timedelta(days=1)
+        instant = ephem.Date(start.replace(tzinfo=None))  # PyEphem takes naive UTC
+        for _ in range(3):
+            instant = ephem.next_full_moon(instant)
+            moment: dt.datetime = instant.datetime()
+            when = moment.replace(tzinfo=dt.UTC).astimezone(zone).date()
+            if (when.year, when.month) == (year, month):
+                return when
+            if (when.year, when.month) > (year, month):
+                return None
+        return None
+
+    def days(self, year: int) -> Days:
+        known = self.announced.get(year)
+        day = known.in_year(year) if known else self.computed(year)
+        return ((day, day),) if day else ()
+
+
 RULES: dict[str, Any] = {
     "date": FixedDate,
     "nth": NthWeekday,
@@ -330,9 +378,23 @@ RULES: dict[str, Any] = {
     "start": DayRange,
     "week_containing": WeekContaining,
     "whole": Whole,
+    "full_moon": FullMoon,  # before `announced`, a key that a full-moon rule also has
     "announced": Announced,
 }
 Rule = Annotated[
-    FixedDate | NthWeekday | AnyOf | DayRange | WeekContaining | WholeYear | WholeSpan | Announced,
+    FixedDate
+    | NthWeekday
+    | AnyOf
+    | DayRange
+    | WeekContaining
+    | WholeYear
+    | WholeSpan
+    | Announced
+    | FullMoon,
     _ByKey(**RULES),
 ]
+
+
+def is_provisional(rule: object, year: int) -> bool:
+    """Whether the rule's day in `year` is computed ahead of an announcement."""
+    return isinstance(rule, FullMoon) and rule.provisional(year)

@@ -3,9 +3,8 @@ one observance's facts, and the data files. Pure: the loaded registry, profile a
 and `today`, in; no request, no clock, no settings.
 
 Facts are worded through `words/` (dates, rules, sources), so a page says a date the way the
-CLI and the drafts do. The registry model is growing (per-fact sources, source classes,
-edition confirmation): fields it may not have yet are read with `getattr` and a default, so
-that these pages keep working on either side of that change (see docs/desk.md).
+CLI and the drafts do; each fact shows its status and its sources with their class
+(`registry/facts.py`).
 """
 
 from __future__ import annotations
@@ -15,11 +14,13 @@ import datetime as dt
 import io
 import json
 from dataclasses import dataclass, field
+from typing import assert_never
 from urllib.parse import quote
 
 from observances.calendar.feedset import Feed
 from observances.occurrences import Occurrence, next_occurrence, occurrences
 from observances.profile import Profile
+from observances.registry.facts import Fact, FactKind
 from observances.registry.models import Citation, Observance, Registry
 from observances.words import for_language
 
@@ -105,6 +106,7 @@ class Row:
     marked: bool
     in_progress: bool
     verified: bool
+    provisional: bool = False
 
     @property
     def long_running(self) -> bool:
@@ -125,6 +127,7 @@ def _row(occ: Occurrence, profile: Profile, today: dt.date) -> Row:
         marked=profile.marks_observance(obs),
         in_progress=occ.start < today <= occ.end,
         verified=obs.verified,
+        provisional=occ.provisional,
     )
 
 
@@ -161,21 +164,38 @@ def matches(row: Row, query: str, theme: str, marked_only: bool) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class SourceView:
+    url: str
+    cls: str  # primary, secondary or dataset (registry/sources.py)
+
+
+@dataclass(frozen=True, slots=True)
+class FactView:
+    """One fact of the entry (a name, the first year, an act, a rule), its status and
+    sources: an unconfirmed fact says so on the page."""
+
+    label: str
+    verified: bool
+    sources: list[SourceView]
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryLine:
+    """A name or a rule over a run of years, the act that set it, and whether that is
+    confirmed by a source."""
+
+    years: str
+    text: str
+    source: str
+    verified: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ActView:
     symbol: str
     label: str
     url: str | None
     adopted: str | None
     note: str | None
-    source_class: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryLine:
-    """A name or a rule over a run of years, and the source that set it."""
-
-    years: str
-    text: str
-    source: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +206,7 @@ class ObservanceView:
     kind: str
     body: str
     verified: bool
-    reason: str | None
+    check: str | None
     marked: bool
     url: str | None
     themes: list[tuple[str, str]]
@@ -194,24 +214,49 @@ class ObservanceView:
     dates: list[HistoryLine]
     moves: list[str]
     translations: list[tuple[str, str, str]]
-    sources: list[SourceView]
+    acts: list[ActView]
+    facts: list[FactView]
     next_dates: list[str]
     first_year_note: str | None
     notes: str | None
     unconfirmed: list[str] = field(default_factory=list)
 
 
-def source_view(citation: Citation) -> SourceView:
-    # `class`/`source_class`: the facts engineer's source classes, when the model has them
-    klass = getattr(citation, "source_class", None) or getattr(citation, "klass", None)
-    return SourceView(
+def act_view(citation: Citation) -> ActView:
+    return ActView(
         symbol=citation.symbol,
         label=_WORDS.source(citation),
         url=citation.url,
         adopted=_WORDS.long_date(citation.adopted) if citation.adopted else None,
         note=citation.note,
-        source_class=str(klass) if klass else None,
     )
+
+
+def _fact_label(obs: Observance, fact: Fact) -> str:
+    match fact.kind:
+        case FactKind.NAME:
+            return f"Name: {obs.name}"
+        case FactKind.FORMER_NAME:
+            return f"Former name: {obs.former_names[fact.index].name}"
+        case FactKind.FIRST_YEAR:
+            return f"First year: {obs.since} ({obs.first_year.basis.replace('_', ' ')})"
+        case FactKind.ACT:
+            return f"Act: {_WORDS.source(obs.citations[fact.index])}"
+        case FactKind.RULE:
+            span = obs.dates[fact.index]
+            return f"Date, {_WORDS.years_label(span.since, span.until)}: {_WORDS.how(span)}"
+    assert_never(fact.kind)
+
+
+def _verified(obs: Observance, kind: FactKind, index: int) -> bool:
+    return all(f.verified for f in obs.facts if f.kind is kind and f.index == index)
+
+
+FIRST_YEAR_NOTES = {
+    "at_least": "Held since {since} at least: earlier years are not known.",
+    "unknown": "No source gives the first year ({since} is a placeholder); no edition number "
+    "is computed.",
+}
 
 
 def observance_view(
@@ -219,18 +264,22 @@ def observance_view(
 ) -> ObservanceView:
     """The page's facts; `tags` (the registry's) names each theme by what it is about."""
     names: list[HistoryLine] = []
-    start = obs.first_year
-    for former in obs.former_names:
-        names.append(HistoryLine(_WORDS.years_label(start, former.until), former.name, former.cite))
+    start = obs.since
+    for i, former in enumerate(obs.former_names):
+        verified = _verified(obs, FactKind.FORMER_NAME, i)
+        years = _WORDS.years_label(start, former.until)
+        names.append(HistoryLine(years, former.name, former.cite, verified))
         start = former.until + 1
-    names.append(HistoryLine(_WORDS.years_label(start, None), obs.name, ""))
+    current = _verified(obs, FactKind.NAME, 0)
+    names.append(HistoryLine(_WORDS.years_label(start, None), obs.name, "", current))
     dates = [
         HistoryLine(
             _WORDS.years_label(span.since, span.until),
             _WORDS.how(span).strip(),
             span.cite,
+            _verified(obs, FactKind.RULE, i),
         )
-        for span in obs.dates
+        for i, span in enumerate(obs.dates)
     ]
     moves = [
         _WORDS.moved(move.date.year, move.moved_to, move.date, obs.citation(move.cite))
@@ -246,18 +295,23 @@ def observance_view(
         occ = next_occurrence(obs, after)
         if occ is None:
             break
-        next_dates.append(_WORDS.date_range(occ.start, occ.end))
+        label = _WORDS.date_range(occ.start, occ.end)
+        next_dates.append(label + (" (provisional)" if occ.provisional else ""))
         after = occ.end + dt.timedelta(days=1)
-    first_year_note = {
-        "inferred": f"The first year, {obs.first_year}, is inferred: no source states it.",
-        "unknown": "No source gives the first year; no edition number is computed.",
-    }.get(obs.first_year_basis)
-    unconfirmed = []
-    if not obs.verified:
-        unconfirmed.append("The facts of this observance are not confirmed against a source.")
-    # edition confirmation: a field the facts engineer is adding; False means unconfirmed
-    if getattr(obs, "edition_confirmed", True) is False:
-        unconfirmed.append("The edition numbers are not confirmed.")
+    note = FIRST_YEAR_NOTES.get(obs.first_year.basis)
+    facts = [
+        FactView(
+            _fact_label(obs, fact),
+            fact.verified,
+            [SourceView(source.url, source.cls.value) for source in fact.sources],
+        )
+        for fact in obs.facts
+    ]
+    unconfirmed = [
+        f"Not confirmed by a source: {fact.label}." for fact in facts if not fact.verified
+    ]
+    if obs.edition(today.year) is not None and not obs.edition_confirmed:
+        unconfirmed.append("Its edition numbers are not given as fact.")
     return ObservanceView(
         id=obs.id,
         name=obs.name,
@@ -265,7 +319,7 @@ def observance_view(
         kind=obs.kind.value,
         body=obs.body,
         verified=obs.verified,
-        reason=obs.reason,
+        check=obs.check,
         marked=profile.marks_observance(obs),
         url=obs.url,
         themes=[(tag, (tags or {}).get(tag, tag)) for tag in obs.tags],
@@ -273,9 +327,10 @@ def observance_view(
         dates=dates,
         moves=moves,
         translations=translations,
-        sources=[source_view(c) for c in obs.citations],
+        acts=[act_view(c) for c in obs.citations],
+        facts=facts,
         next_dates=next_dates,
-        first_year_note=first_year_note,
+        first_year_note=note.format(since=obs.since) if note else None,
         notes=obs.notes,
         unconfirmed=unconfirmed,
     )
@@ -293,11 +348,12 @@ def observance_record(obs: Observance, today: dt.date) -> dict[str, object]:
         "short_name": obs.short_name,
         "kind": obs.kind.value,
         "body": obs.body,
-        "status": obs.status,
+        "status": "verified" if obs.verified else "unverified",
         "tags": list(obs.tags),
         "url": obs.url,
-        "first_year": obs.first_year,
-        "first_year_basis": obs.first_year_basis,
+        "first_year": obs.since,
+        "first_year_basis": obs.first_year.basis,
+        "edition_confirmed": obs.edition_confirmed,
         "dates": [
             {
                 "since": span.since,
@@ -318,6 +374,14 @@ def observance_record(obs: Observance, today: dt.date) -> dict[str, object]:
                 "adopted": c.adopted.isoformat() if c.adopted else None,
             }
             for c in obs.citations
+        ],
+        "facts": [
+            {
+                "fact": _fact_label(obs, fact),
+                "verified": fact.verified,
+                "sources": [{"url": s.url, "class": s.cls.value} for s in fact.sources],
+            }
+            for fact in obs.facts
         ],
         "next_start": nxt.start.isoformat() if nxt else None,
         "next_end": nxt.end.isoformat() if nxt else None,

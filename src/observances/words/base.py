@@ -184,6 +184,19 @@ class Wording(ABC):
         """The request to confirm an inferred first year before quoting an edition."""
 
     @abstractmethod
+    def unverified(self, facts: tuple[str, ...]) -> str:
+        """The facts no primary source (or two secondary ones) states yet, as a phrase; the
+        items are `FactKind` values ("name", "first year", ...)."""
+
+    @abstractmethod
+    def provisional(self, body: str) -> str:
+        """A date computed ahead of the body's announcement (Vesak)."""
+
+    @abstractmethod
+    def year_of(self, k: int, n: int) -> str:
+        """Year k of a multi-year observance of n years: "year 7 of 10"."""
+
+    @abstractmethod
     def missing_name(self, name_en: str) -> str:
         """The request for the official name in this language, which no source gave."""
 

@@ -7,7 +7,7 @@ command line, which prints English, starts without loading CLDR data.
 from __future__ import annotations
 
 import datetime as dt
-from typing import assert_never
+from typing import ClassVar, assert_never
 
 from observances.registry.models import Citation, DateSpan, Kind
 from observances.registry.rules import (
@@ -17,6 +17,7 @@ from observances.registry.rules import (
     AnyOf,
     DayRange,
     FixedDate,
+    FullMoon,
     MonthDay,
     NthWeekday,
     Rule,
@@ -133,6 +134,8 @@ class English(Wording):
                 return "the whole period"
             case Announced(announced=dates):
                 return f"dates announced each year ({len(dates)} known)"
+            case FullMoon(full_moon=month, time_zone=zone):
+                return f"the day of the full moon in {month.capitalize()} ({zone}), until announced"
             case _:
                 assert_never(rule)
 
@@ -155,6 +158,8 @@ class English(Wording):
                 return "throughout the period"
             case Announced():
                 return "on a date announced each year"
+            case FullMoon(full_moon=month):
+                return f"on the day of the full moon in {month.capitalize()}"
             case _:
                 assert_never(rule)
 
@@ -236,6 +241,28 @@ class English(Wording):
 
     def confirm_first_year(self, year: int) -> str:
         return f"confirm the first year ({year}) before quoting the edition number"
+
+    _FACTS: ClassVar[dict[str, str]] = {
+        "name": "the name",
+        "former name": "a former name",
+        "first year": "the first year",
+        "act": "the proclaiming act",
+        "rule": "the date rule",
+    }
+
+    def unverified(self, facts: tuple[str, ...]) -> str:
+        named = [self._FACTS.get(f, f) for f in dict.fromkeys(facts)]
+        listed = ", ".join(named[:-1]) + (" and " if len(named) > 1 else "") + named[-1]
+        return f"no primary source (or two independent secondary ones) yet confirms {listed}"
+
+    def provisional(self, body: str) -> str:
+        return (
+            "provisional date, computed from the full moon; "
+            f"confirm it when the {body} announces the date"
+        )
+
+    def year_of(self, k: int, n: int) -> str:
+        return f"year {k} of {n}"
 
     def missing_name(self, name_en: str) -> str:
         return f"the official English name of \u201c{name_en}\u201d"

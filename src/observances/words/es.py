@@ -4,7 +4,7 @@ and weekday names from Babel (CLDR)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import assert_never
+from typing import ClassVar, assert_never
 
 from babel.dates import format_date, format_skeleton, get_day_names, get_month_names
 
@@ -16,6 +16,7 @@ from observances.registry.rules import (
     AnyOf,
     DayRange,
     FixedDate,
+    FullMoon,
     MonthDay,
     NthWeekday,
     Rule,
@@ -89,6 +90,10 @@ class Spanish(Wording):
 
     # --- rules and sources --------------------------------------------------------------------
 
+    @staticmethod
+    def _month(month: str) -> str:
+        return str(get_month_names("wide", locale=LOCALE)[MONTHS.index(month) + 1])
+
     def _nth(self, rule: NthWeekday) -> str:
         month = get_month_names("wide", locale=LOCALE)[MONTHS.index(rule.month) + 1]
         day = get_day_names("wide", locale=LOCALE)[WEEKDAYS.index(rule.weekday)]
@@ -113,6 +118,8 @@ class Spanish(Wording):
                 return "todo el período"
             case Announced(announced=dates):
                 return f"fechas que se anuncian cada año ({len(dates)} conocidas)"
+            case FullMoon(full_moon=month, time_zone=zone):
+                return f"el día de la luna llena de {self._month(month)} ({zone}), hasta su anuncio"
             case _:
                 assert_never(rule)
 
@@ -135,6 +142,8 @@ class Spanish(Wording):
                 return "durante todo el período"
             case Announced():
                 return "en una fecha que se anuncia cada año"
+            case FullMoon(full_moon=month):
+                return f"el día de la luna llena de {self._month(month)}"
             case _:
                 assert_never(rule)
 
@@ -226,6 +235,28 @@ class Spanish(Wording):
             f"confirmar el año de la primera celebración ({year}) antes de citar el número "
             "de edición"
         )
+
+    _FACTS: ClassVar[dict[str, str]] = {
+        "name": "el nombre",
+        "former name": "un nombre anterior",
+        "first year": "el año de la primera celebración",
+        "act": "el acto que la proclamó",
+        "rule": "la regla de la fecha",
+    }
+
+    def unverified(self, facts: tuple[str, ...]) -> str:
+        named = [self._FACTS.get(f, f) for f in dict.fromkeys(facts)]
+        listed = ", ".join(named[:-1]) + (" y " if len(named) > 1 else "") + named[-1]
+        return f"ninguna fuente primaria (ni dos secundarias independientes) confirma aún {listed}"
+
+    def provisional(self, body: str) -> str:
+        return (
+            "fecha provisional, calculada a partir de la luna llena; confírmela cuando "
+            f"se anuncie la fecha ({body})"
+        )
+
+    def year_of(self, k: int, n: int) -> str:
+        return f"año {k} de {n}"
 
     def missing_name(self, name_en: str) -> str:
         return f"nombre oficial en español de «{name_en}»"
