@@ -37,6 +37,7 @@ KINDS_OF_ERROR = (
     "move_from_wrong_day",
     "no_citations",
     "open_span_before_another",
+    "open_international_year",
     "overlapping_spans",
     "placeholder_first_year",
     "slug",

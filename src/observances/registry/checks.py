@@ -6,8 +6,8 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
-from observances.registry.models import DateSpan, Observance, first_year_from_adoption
-from observances.registry.rules import Announced, FullMoon, WholeSpan
+from observances.registry.models import DateSpan, Kind, Observance, first_year_from_adoption
+from observances.registry.rules import Announced, FullMoon, WholeSpan, WholeYear
 from observances.yamlsource import Finding, Path
 
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -158,6 +158,12 @@ def _check_spans(at: Path, obs: Observance) -> Iterator[Finding]:
         here: Path = (*at, "dates", i)
         if span.until is not None and span.until < span.since:
             yield (*here, "until"), f"ends in {span.until}, before it starts ({span.since})"
+        if obs.kind is Kind.YEAR and isinstance(span.rule, WholeYear) and span.until is None:
+            yield (
+                (*here, "until"),
+                f"an international year is held once: without `until` it would recur every year; "
+                f"give `until: {span.since}` (or the last year it covers)",
+            )
         if previous is not None:
             if span.since <= previous.since:
                 yield (
