@@ -8,11 +8,14 @@ path), not over a socket. Each page is measured two ways: *warm*, the same URL a
 public pages are cached per registry version and day), and *cold*, a URL the cache has not
 seen (a filter on the index, a different observance each time), which renders the template.
 The desk is rendered for a signed-in user over a real SQLite outbox holding one tick's plan;
-it is never cached. Exits 1 when a median misses its target. Results go to stdout only.
+it is never cached. Wall and CPU time are printed; the target is checked on CPU time (this
+process, every thread), which other processes on a shared machine do not inflate. Exits 1
+when a median misses its target. Results go to stdout only.
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import tempfile
@@ -29,14 +32,17 @@ from desk_support import PASSWORD, USER, make_desk  # the tests. own desk
 TARGETS_MS = {"index": 20.0, "observance": 20.0, "desk": 50.0}
 
 
-def median_ms(runs: int, request: Callable[[int], int]) -> float:
-    times = []
+def median_ms(runs: int, request: Callable[[int], int]) -> tuple[float, float]:
+    """Median wall time and median CPU time of this process (every thread: the TestClient
+    runs the app in a thread of its own) per request, in ms."""
+    wall, cpu = [], []
     for i in range(runs):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         status = request(i)
-        times.append((time.perf_counter() - started) * 1000)
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
         assert status == 200, status
-    return statistics.median(times)
+    return statistics.median(wall), statistics.median(cpu)
 
 
 def main(runs: int) -> int:
@@ -69,12 +75,17 @@ def main(runs: int) -> int:
             client.cookies.set("obs_session", signed_in or "")
             results["desk"] = median_ms(runs, lambda _: client.get("/desk").status_code)
     failed = False
-    print(f"median of {runs} requests, in process (TestClient), full registry:")
-    for name, ms in results.items():
+    load = os.getloadavg()[0]
+    print(f"median of {runs} requests, in process (TestClient), full registry; load {load:.1f}")
+    print(f"  {'page':<24} {'wall':>8} {'CPU':>8}   target")
+    for name, (wall, cpu) in results.items():
         target = TARGETS_MS[name.split(" ")[0]]
-        ok = ms <= target
+        # the target is met on CPU time: on a shared machine, wall time also measures the
+        # neighbours (both are printed)
+        ok = cpu <= target
         failed |= not ok
-        print(f"  {name:<24} {ms:7.2f} ms   target {target:.0f} ms  {'ok' if ok else 'MISSED'}")
+        verdict = "ok" if ok else "MISSED"
+        print(f"  {name:<24} {wall:6.2f} ms {cpu:6.2f} ms   {target:.0f} ms {verdict}")
     return 1 if failed else 0
 
 

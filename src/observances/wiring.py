@@ -370,12 +370,18 @@ class OutboxDesk:
         self._report = report
         self.now = now
         self.today = local_today(settings, now)
+        self._memo: tuple[Registry, Profile, tuple[dt.date, dt.date], list[PlannedSend]] | None
+        self._memo = None
 
     def _planned(self, first: dt.date, last: dt.date) -> list[PlannedSend]:
         from observances.delivery import planner
 
         registry, profile = self.state()
-        return planner.plan(
+        # one entry: the desk asks for the same window on every view of one day
+        memo = self._memo
+        if memo and memo[0] is registry and memo[1] is profile and memo[2] == (first, last):
+            return memo[3]
+        planned = planner.plan(
             registry,
             profile,
             zone=self.settings.zone,
@@ -383,6 +389,8 @@ class OutboxDesk:
             first_day=first,
             last_day=last,
         )
+        self._memo = (registry, profile, (first, last), planned)
+        return planned
 
     def mails(self, first: dt.date, last: dt.date) -> list[Mail]:
         from observances.web.desk import Mail

@@ -187,6 +187,7 @@ def desk_routes(  # noqa: PLR0915 - one closure per route keeps each handler nex
     live: Live[Loaded], config: DeskConfig, today: Callable[[], dt.date]
 ) -> list[Route]:
     sessions = config.sessions
+    marked_cache: dict[str, Any] = {}
 
     def user_of(request: Request) -> Session | None:
         session = current_session(request, sessions)
@@ -274,7 +275,11 @@ def desk_routes(  # noqa: PLR0915 - one closure per route keeps each handler nex
         loaded = live.current()
         first = today()
         last = first + dt.timedelta(days=DESK_DAYS - 1)
-        marked = occurrences(loaded.profile.marked(loaded.registry), first, last)
+        key = (loaded.generation, first)
+        if marked_cache.get("key") != key:  # the same list all day, until a reload
+            marked_cache["key"] = key
+            marked_cache["value"] = occurrences(loaded.profile.marked(loaded.registry), first, last)
+        marked: list[Occurrence] = marked_cache["value"]
         entries = config.store.entries(first, last) if config.store else {}
         mails = config.backend.mails(first, last) if config.backend else []
         by_key: dict[tuple[str, dt.date], list[Mail]] = {}
