@@ -37,6 +37,13 @@ DRAFTS = (
     ("persons-with-disabilities", 2026, "en"),  # a renamed day
     ("international-day-of-peace", 2026, "en"),  # a rule that became a fixed date
     ("south-south-cooperation", 2026, "es"),  # Spanish, with the name from its source
+    # every language for the example: both citations, the move from 19 December, the
+    # date of 12 September 2027 and the 24th edition, each in that language's style
+    ("south-south-cooperation", 2027, "es"),
+    ("south-south-cooperation", 2027, "fr"),
+    ("south-south-cooperation", 2027, "ar"),
+    ("south-south-cooperation", 2027, "zh"),
+    ("south-south-cooperation", 2027, "ru"),
 )
 DRAFTS_TODAY = dt.date(2026, 1, 1)  # "days until" is in the context; fixed so output is stable
 

@@ -82,7 +82,7 @@ def test_html_and_spanish(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(
         capsys,
         "preview",
-        "rwanda-genocide-reflection",  # no source gives its Spanish name
+        "solstice-day",  # no source gives its Spanish name
         "--year",
         "2027",
         "--lang",
@@ -93,7 +93,8 @@ def test_html_and_spanish(capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert code == 0
     assert "<h1>AIPR conmemora <mark>[[TODO: nombre oficial en español" in out
-    assert "7 de abril de 2027" in out
+    assert "21 de junio de 2027" in out
+    assert '<div lang="es" dir="ltr">' in out
 
 
 @pytest.mark.parametrize(
@@ -169,7 +170,7 @@ def test_missing_templates_directory(capsys: pytest.CaptureFixture[str], tmp_pat
     assert "OBSERVANCES_TEMPLATES_DIR" in err
 
 
-def test_drafts_writes_one_file_per_occurrence(
+def test_drafts_writes_one_file_per_occurrence_and_language(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     out_dir = tmp_path / "out"
@@ -187,11 +188,19 @@ def test_drafts_writes_one_file_per_occurrence(
     assert code == 0
     names = sorted(p.name for p in out_dir.iterdir())
     registry = load(ROOT / "observances.yaml")
-    marked = load_profile(ROOT / "profiles" / "aipr.yaml").marked(registry)
-    window = occurrences(marked, dt.date(2027, 9, 1), dt.date(2027, 12, 31))
-    assert names == sorted(f"{occ.start}-{occ.id}.md" for occ in window)
+    aipr = load_profile(ROOT / "profiles" / "aipr.yaml")
+    window = occurrences(aipr.marked(registry), dt.date(2027, 9, 1), dt.date(2027, 12, 31))
+    # the profile's English, and Spanish where the Latin American Program's work is concerned
+    wanted = [
+        f"{occ.start}-{occ.id}{'' if lang == 'en' else '.' + lang}.md"
+        for occ in window
+        for lang in aipr.languages_for(occ.observance)
+    ]
+    assert names == sorted(wanted)
     assert "2027-12-09-genocide-victims-commemoration.md" in names
-    assert f"{len(window)} drafts from 2027-09-01 to 2027-12-31" in out
+    assert "2027-09-12-south-south-cooperation.es.md" in names
+    assert len(wanted) > len(window)
+    assert f"{len(wanted)} drafts from 2027-09-01 to 2027-12-31" in out
     text = (out_dir / "2027-09-12-south-south-cooperation.md").read_text(encoding="utf-8")
     assert text.startswith(
         "Subject: AIPR marks the United Nations Day for South-South Cooperation, "

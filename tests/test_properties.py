@@ -44,6 +44,23 @@ def test_an_nth_weekday_lands_on_that_weekday_in_that_month(rule: NthWeekday, ye
         assert (day.day - 1) // 7 == ORDINALS.index(rule.nth)
 
 
+def test_nth_weekdays_agree_with_dateutil_for_every_rule_over_a_century() -> None:
+    from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
+
+    for nth in ORDINALS:
+        for weekday_index, weekday in enumerate(WEEKDAYS):
+            for month_index, month in enumerate(MONTHS):
+                rule = NthWeekday(nth=nth, weekday=weekday, month=month)  # type: ignore[arg-type]
+                pick = (MO, TU, WE, TH, FR, SA, SU)[weekday_index]
+                for year in range(1950, 2051):
+                    first = dt.date(year, month_index + 1, 1)
+                    if nth == "last":
+                        expected = first + relativedelta(day=31, weekday=pick(-1))
+                    else:
+                        expected = first + relativedelta(weekday=pick(ORDINALS.index(nth) + 1))
+                    assert rule.days(year) == ((expected, expected),), (rule, year)
+
+
 # a non-leap year, so that every generated month-day exists in every year
 fixed_rules = st.dates(dt.date(2001, 1, 1), dt.date(2001, 12, 31)).map(
     lambda d: FixedDate(date=MonthDay(d.month, d.day))

@@ -242,22 +242,7 @@ def test_single_source_rows_stay_unverified_until_a_primary_source_backs_their_a
                     assert SourceClass.PRIMARY in classes, (row["name"], fact)
 
 
-def test_translated_names_come_from_the_names_table_with_their_source() -> None:
-    names = {row["name_en"]: row for row in read_tsv("un-observance-names.tsv")}
-    for row in MAPPED:
-        obs = entry_for(row)
-        source = names.get(row["name"])
-        if source is None:
-            continue
-        for language in ("es", "fr"):
-            cell = source[f"name_{language}"].strip()
-            given = (obs.translated_names or {}).get(language)
-            if cell:
-                assert given is not None, (obs.id, language)
-                assert given.name == cell, (obs.id, language)
-                assert given.source == source[f"source_{language}"].split(" ; ")[0].strip()
-            else:
-                assert given is None, f"{obs.id}: no source gives a {language} name"
+# translated names: tests/test_languages.py checks them against the names research table
 
 
 ATROCITY_PREVENTION = {

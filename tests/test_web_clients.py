@@ -126,3 +126,25 @@ def test_recurring_ical_events_lists_exactly_the_occurrences(
     }
     assert len(events) == len(expected)
     assert rows == expected
+
+
+@pytest.mark.parametrize("language", ["fr", "ar", "zh", "ru"])
+def test_icaljs_reads_each_language_feed_with_the_english_feeds_events(
+    server: str, expected: set[Row], language: str
+) -> None:
+    def events(name: str) -> list[dict[str, object]]:
+        out = subprocess.run(
+            ["node", str(ICALJS / "list-events.mjs"), f"{server}/feeds/{name}",
+             FIRST.isoformat(), (LAST + dt.timedelta(days=1)).isoformat()],
+            capture_output=True, text=True, check=True, timeout=60,
+        )  # fmt: skip
+        found: list[dict[str, object]] = json.loads(out.stdout)["events"]
+        return found
+
+    english, other = events("all.ics"), events(f"all.{language}.ics")
+    assert len(other) == len(expected)
+    assert sorted((e["uid"], e["start"], e["end"]) for e in other) == sorted(
+        (e["uid"], e["start"], e["end"]) for e in english
+    )
+    # names in that language where a source gives one: not the English titles throughout
+    assert {e["summary"] for e in other} != {e["summary"] for e in english}

@@ -20,12 +20,42 @@ LeadDays = Annotated[tuple[Annotated[int, Limits(ge=0)], ...], Limits(min_length
 
 
 @dataclass(frozen=True, slots=True)
+class Texts:
+    """The organization's own wording in one more language (`translations: {fr: ...}`): what
+    a draft in that language prints instead of a placeholder. Each field is optional."""
+
+    __pydantic_config__: ClassVar = STRICT
+    name: str | None = None
+    short_name: str | None = None
+    about: str | None = None
+    region: str | None = None
+    summary: str | None = None
+    title: str | None = None
+
+
+Translations = dict[str, Texts] | None
+
+
+def text_in(
+    language: str, written_in: str, field: str, original: str | None, translations: Translations
+) -> str | None:
+    """`original` when the draft is in the language the profile is written in; otherwise the
+    profile's own text for `language`, or None (the template then asks for it)."""
+    if language == written_in:
+        return original
+    texts = (translations or {}).get(language)
+    value = getattr(texts, field) if texts is not None else None
+    return value if isinstance(value, str) else None
+
+
+@dataclass(frozen=True, slots=True)
 class Person:
     """Someone a draft may quote. A missing name becomes a placeholder, never a guess."""
 
     __pydantic_config__: ClassVar = STRICT
     title: str
     name: str | None = None
+    translations: Translations = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +71,7 @@ class Program:
     summary: str | None = None
     tags: tuple[str, ...] = ()
     ids: tuple[str, ...] = ()
+    translations: Translations = None
 
     def relates_to(self, obs: Observance) -> bool:
         return obs.id in self.ids or bool(set(self.tags).intersection(obs.tags))
@@ -79,6 +110,8 @@ class Profile:
     about: str | None = None
     leader: Person | None = None
     lead_days: LeadTimes = LeadTimes()
+    translations: Translations = None
+    """The organization's texts in other languages than `language`, the one it is written in."""
 
     def marks_observance(self, obs: Observance) -> bool:
         if obs.id in self.marks.except_ids:
@@ -92,6 +125,12 @@ class Profile:
         """The programs whose work meets this observance (all of them when none is specific)."""
         related = tuple(p for p in self.programs if p.relates_to(obs))
         return related or self.programs
+
+    def languages_for(self, obs: Observance) -> tuple[str, ...]:
+        """The languages drafts for `obs` are written in: the profile's, then those of the
+        programs whose work meets it, each once."""
+        programs = tuple(p.language for p in self.programs_for(obs))
+        return tuple(dict.fromkeys((self.language, *programs)))
 
     def lead_days_for(self, obs: Observance) -> tuple[int, ...]:
         """Days ahead to send drafts for `obs`, largest first, without repeats."""
@@ -152,11 +191,15 @@ def _check(profile: Profile, registry: Registry) -> list[tuple[tuple[str | int, 
             )
 
     language(("language",), profile.language)
+    for lang in profile.translations or {}:
+        language(("translations", lang), lang)
     ids(("marks", "ids"), profile.marks.ids)
     ids(("marks", "except_ids"), profile.marks.except_ids)
     tags(("marks", "tags"), profile.marks.tags)
     for i, program in enumerate(profile.programs):
         language(("programs", i, "language"), program.language)
+        for lang in program.translations or {}:
+            language(("programs", i, "translations", lang), lang)
         ids(("programs", i, "ids"), program.ids)
         tags(("programs", i, "tags"), program.tags)
     tags(("lead_days", "by_tag"), tuple(profile.lead_days.by_tag or ()))

@@ -58,6 +58,10 @@ class Feed:
     def filename(self) -> str:
         return f"{self.name}.ics"
 
+    def filename_in(self, language: str) -> str:
+        """`<name>.ics` in English, `<name>.<lang>.ics` in another language."""
+        return self.filename if language == "en" else f"{self.name}.{language}.ics"
+
     def allows(self, token: str | None) -> bool:
         """Whether a request carrying `token` may read this feed; constant-time comparison, so
         that response timing does not tell how much of a guess was right."""
@@ -91,9 +95,11 @@ class Feed:
         profile: Profile | None,
         years: tuple[int, int],
         alarm_days: tuple[int, ...] = (),
+        language: str = "en",
     ) -> bytes:
         info = CalendarInfo(self.title, self.description, alarm_days=alarm_days)
-        return build(self.occurrences(registry, profile, *years), info, registry.revision)
+        found = self.occurrences(registry, profile, *years)
+        return build(found, info, registry.revision, language)
 
 
 def configured_feed(

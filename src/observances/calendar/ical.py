@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from icalendar import Alarm, Calendar, Event
 from icalendar.prop import vCategory, vDate, vDatetime, vDuration, vInt, vText, vUri
 
+from observances.calendar import localized
 from observances.occurrences import Occurrence
 from observances.registry.models import Observance
 from observances.registry.sources import shown
@@ -166,8 +167,12 @@ def _shared(obs: Observance, revision: dt.date) -> _Shared:
     )
 
 
-def calendar(occurrences: Iterable[Occurrence], info: CalendarInfo, revision: dt.date) -> Calendar:
-    """The calendar as icalendar objects; `build` serializes it."""
+def calendar(
+    occurrences: Iterable[Occurrence], info: CalendarInfo, revision: dt.date, language: str = "en"
+) -> Calendar:
+    """The calendar as icalendar objects; `build` serializes it. In another `language` than
+    English, titles and descriptions come from `localized` and carry a LANGUAGE parameter."""
+    words = None if language == "en" else for_language(language)
     cal = Calendar()
     cal["PRODID"] = vText(PRODID)
     cal["VERSION"] = vText("2.0")
@@ -195,8 +200,14 @@ def calendar(occurrences: Iterable[Occurrence], info: CalendarInfo, revision: dt
         event["DTSTAMP"] = stamp
         event["DTSTART"] = vDate(occ.start, params=_DATE)
         event["DTEND"] = vDate(shown_end(occ), params=_DATE)
-        event["SUMMARY"] = vText(summary(occ))
-        event["DESCRIPTION"] = vText(description(occ, common.history))
+        if words is None:
+            event["SUMMARY"] = vText(summary(occ))
+            event["DESCRIPTION"] = vText(description(occ, common.history))
+        else:
+            title, title_language = localized.summary(occ, words)
+            event["SUMMARY"] = vText(title, params={"LANGUAGE": title_language})
+            text = localized.description(occ, words)
+            event["DESCRIPTION"] = vText(text, params={"LANGUAGE": language})
         event["SEQUENCE"] = common.sequence
         event["LAST-MODIFIED"] = common.modified
         event["TRANSP"] = transparent
@@ -218,7 +229,9 @@ def _alarm(summary: str, days: int) -> Alarm:
     return alarm
 
 
-def build(occurrences: Sequence[Occurrence], info: CalendarInfo, revision: dt.date) -> bytes:
+def build(
+    occurrences: Sequence[Occurrence], info: CalendarInfo, revision: dt.date, language: str = "en"
+) -> bytes:
     """The feed's bytes: CRLF line ends, lines folded at 75 octets, by the icalendar library.
-    Same occurrences, info and revision in, same bytes out."""
-    return bytes(calendar(occurrences, info, revision).to_ical())
+    Same occurrences, info, revision and language in, same bytes out."""
+    return bytes(calendar(occurrences, info, revision, language).to_ical())

@@ -55,6 +55,14 @@ def validate(registry_path: str | None) -> None:
         f"first years: {bases}; entries with every fact verified: "
         f"{s.entries_verified} of {s.entries}"
     )
+    # names in the other UN languages: how many, and how many rest on the UN's own pages
+    click.echo(
+        "names: "
+        + "; ".join(
+            f"{c.language} {c.names}/{c.entries} ({c.confirmed} confirmed, {c.primary} primary)"
+            for c in registry.name_coverage()
+        )
+    )
 
 
 @click.command("list")

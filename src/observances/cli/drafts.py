@@ -41,7 +41,7 @@ lang_option = click.option(
     "--lang",
     "language",
     metavar="LANG",
-    help="The draft's language, en or es (default: the profile's).",
+    help="The draft's language: en, es, fr, ar, zh or ru (default: the profile's).",
 )
 strict_option = click.option(
     "--strict", is_flag=True, help="Fail (exit 1) when any placeholder remains."
@@ -177,7 +177,8 @@ def drafts_(
     templates_dir: str | None,
 ) -> None:
     """Write a draft for every occurrence the organization marks in a window, as
-    OUT/<start date>-<id>.md (<id>.<lang>.md in another language than the profile's)."""
+    OUT/<start date>-<id>.md, and one in each language of the programs it concerns as
+    <id>.<lang>.md (only LANG with --lang)."""
     from observances import wiring
     from observances.drafts.render import IncompleteDraftError, render
     from observances.drafts.templates import TemplateSet
@@ -195,7 +196,12 @@ def drafts_(
     templates = TemplateSet.load(settings.templates_dir)
     found = occurrences(profile.marked(registry), start, end)
     # render every draft before writing any, so that a template error leaves no half-done run
-    rendered = [render(occ, profile, templates, language=language, today=today) for occ in found]
+    # without --lang, one draft per language: the profile's and its related programs' own
+    rendered = [
+        render(occ, profile, templates, language=lang, today=today)
+        for occ in found
+        for lang in ((language,) if language else profile.languages_for(occ.observance))
+    ]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     total = 0

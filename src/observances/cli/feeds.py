@@ -20,6 +20,13 @@ YEAR = click.IntRange(1900, 2200)
 @click.option("--id", "ids", multiple=True, help="Only this observance (repeatable).")
 @click.option("--marked", is_flag=True, help="Only what the organization profile marks.")
 @click.option(
+    "--lang",
+    "language",
+    metavar="LANG",
+    default="en",
+    help="Titles and descriptions in this language: en, es, fr, ar, zh or ru (default: en).",
+)
+@click.option(
     "-o", "--output", type=click.File("wb"), default="-", help="Write here (default: stdout)."
 )
 def feed(
@@ -30,10 +37,14 @@ def feed(
     tags: tuple[str, ...],
     ids: tuple[str, ...],
     marked: bool,
+    language: str,
     output: BinaryIO,
 ) -> None:
     """Write an iCalendar feed of the observances in a window of whole years."""
     from observances import wiring
+    from observances.words import check_language
+
+    check_language(language)
     from observances.calendar.feedset import feed_set, selection
 
     settings = settings_with(registry_path, profile_path)
@@ -52,7 +63,7 @@ def feed(
         profile = load_profile(settings.profile, registry)
     # the server's feed set, so that `all`, `marked` and a tag's feed are the bytes it serves
     chosen = selection(feed_set(registry, profile), profile, tags=tags, ids=ids, marked=marked)
-    output.write(chosen.build(registry, profile, (first, last), options.alarm_days))
+    output.write(chosen.build(registry, profile, (first, last), options.alarm_days, language))
 
 
 @click.command()

@@ -9,7 +9,7 @@ from typing import Any
 
 from observances.drafts.history import history
 from observances.occurrences import Occurrence
-from observances.profile import Person, Profile, Program
+from observances.profile import Person, Profile, Program, text_in
 from observances.registry.models import Citation, Observance
 from observances.registry.sources import shown
 from observances.words import Wording, for_language, todo
@@ -38,6 +38,8 @@ def build_context(
         "todo": todo,
         "notices": notices,
         "org": _org(profile, words),
+        # the profile's texts in the draft's language, None where the profile has none
+        "local": _local(profile, obs, words.language),
         "observance": _observance(obs, occurrence.year, words),
         "occurrence": _occurrence(occurrence, words, today),
         "history": {
@@ -135,4 +137,38 @@ def _org(profile: Profile, words: Wording) -> dict[str, Any]:
         "leader": _person(profile.leader, words) if profile.leader else None,
         "programs": [_program(p, words) for p in profile.programs],
         "language": profile.language,
+    }
+
+
+def _local(profile: Profile, obs: Observance, language: str) -> dict[str, Any]:
+    """The organization's words in `language`, from the profile: its texts where the draft is
+    in the profile's language, its `translations` otherwise, None where it has none (a
+    template asks for those rather than print another language)."""
+    base = profile.language
+
+    def person(who: Person) -> str | None:
+        title = text_in(language, base, "title", who.title, who.translations)
+        if title is None:
+            return None
+        return f"{who.name}, {title}" if who.name else title
+
+    def program(p: Program) -> dict[str, Any]:
+        return {
+            "name": text_in(language, base, "name", p.name, p.translations),
+            "name_original": p.name,
+            "region": text_in(language, base, "region", p.region, p.translations),
+            "summary": text_in(language, base, "summary", p.summary, p.translations),
+            "quote_by": person(p.lead),
+            "title_original": p.lead.title,
+        }
+
+    about = text_in(language, base, "about", profile.about, profile.translations)
+    return {
+        "name": text_in(language, base, "name", profile.name, profile.translations),
+        "short_name": text_in(
+            language, base, "short_name", profile.short_name, profile.translations
+        )
+        or profile.short_name,
+        "about": " ".join(about.split()) if about else None,
+        "programs": [program(p) for p in profile.programs_for(obs)],
     }

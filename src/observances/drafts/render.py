@@ -22,7 +22,7 @@ from observances.drafts.templates import TemplateError, TemplateSet
 from observances.errors import ObservancesError, Problem
 from observances.occurrences import Occurrence
 from observances.profile import Profile
-from observances.words import check_language, for_language, placeholders
+from observances.words import check_language, direction, for_language, placeholders
 
 _SUBJECT = re.compile(r"Subject:[ \t]*(?P<subject>.*)")
 
@@ -59,7 +59,11 @@ class Draft:
         passed through, so registry or profile text cannot inject markup."""
         from observances.drafts.markup import to_html
 
-        return to_html(self.markdown)
+        body = to_html(self.markdown)
+        if self.language == "en":
+            return body
+        # a mail client must know the language and, for Arabic, that it runs right to left
+        return f'<div lang="{self.language}" dir="{direction(self.language)}">\n{body}</div>\n'
 
     @cached_property
     def text(self) -> str:

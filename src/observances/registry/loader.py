@@ -7,13 +7,14 @@ importing YAML or pydantic.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path as FilePath
 from typing import TYPE_CHECKING, Any
 
 from observances.errors import Problem, RegistryError
 from observances.registry import cache as registry_cache
 from observances.registry.models import Observance, Registry
-from observances.registry.rules import RULES
+from observances.registry.rules import RULES, FullMoon
 
 if TYPE_CHECKING:
     from observances.yamlsource import Finding
@@ -50,8 +51,19 @@ def load(path: str | os.PathLike[str]) -> Registry:
         raise RegistryError([Problem(str(path), None, "", f"not UTF-8 text: {exc}")]) from None
     registry = loads(text, str(path))
     if cache is not None:
+        _work_out_ahead(registry)
         registry_cache.write(cache, key, registry)
     return registry
+
+
+def _work_out_ahead(registry: Registry) -> None:
+    """Compute what the cached registry should carry, so that reading it does no astronomy: each
+    full-moon rule's days. (Facts are not: unpickling every entry's facts costs more than
+    working out those of the entries a command shows.)"""
+    for obs in registry.observances:
+        for span in obs.dates:
+            if isinstance(span.rule, FullMoon):
+                span.rule.table  # noqa: B018 - fills the cached property
 
 
 def loads(text: str, file: str = "observances.yaml") -> Registry:
@@ -79,10 +91,32 @@ def _loads_located(text: str, file: str) -> Registry:
     return registry
 
 
+def _share_repeated_text(value: Any) -> Any:
+    """The same data with every web address interned: one address backs several facts of an
+    entry (and of many entries), and the cache then stores and loads each address once."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, inner in item.items():
+                if isinstance(inner, str) and inner.startswith("http"):
+                    item[key] = sys.intern(inner)
+                else:
+                    stack.append(inner)
+        elif isinstance(item, list):
+            for i, inner in enumerate(item):
+                if isinstance(inner, str) and inner.startswith("http"):
+                    item[i] = sys.intern(inner)
+                else:
+                    stack.append(inner)
+    return value
+
+
 def _validate(data: Any) -> tuple[Registry | None, list[Finding]]:
     """The registry, if `data` is a valid one, and every problem found in it."""
     from pydantic import TypeAdapter, ValidationError
 
+    _share_repeated_text(data)
     from observances.registry.checks import check
     from observances.yamlsource import validation_findings
 

@@ -151,13 +151,45 @@ class Move:
     note: str | None = None
 
 
+SourceClass = Literal["primary", "secondary", "dataset"]
+"""primary: the UN's own pages and documents, and the agencies' (un.org and its subdomains,
+undocs, unesco.org, ohchr.org, ...); secondary: news, reference works, other sites; dataset: a
+data file or list that copied the UN's (with the page it says it copied)."""
+
+
+@dataclass(frozen=True)
+class NameSource:
+    """Another place a translated name was read, and its class."""
+
+    __pydantic_config__: ClassVar = STRICT
+    address: str
+    source_class: SourceClass
+
+
 @dataclass(frozen=True)
 class TranslatedName:
-    """The observance's current name in another language, and where that name was read."""
+    """The observance's current name in another language, and where that name was read.
+
+    `source` is the address the name rests on (a primary one where there is one) and
+    `source_class` its class; `status` is "confirmed" when a primary source gives the name or
+    two independent copies agree exactly, "single" otherwise. `review` says what a person
+    should check before publishing (sources that disagree). Entries written before sources
+    were classed carry only `name` and `source`."""
 
     __pydantic_config__: ClassVar = STRICT
     name: str
     source: str
+    source_class: SourceClass | None = None
+    status: Literal["confirmed", "single"] | None = None
+    short_name: str | None = None
+    other_sources: tuple[NameSource, ...] = ()
+    review: str | None = None
+
+    @property
+    def primary(self) -> bool:
+        """Whether a primary source gives the name."""
+        classes = {self.source_class, *(s.source_class for s in self.other_sources)}
+        return "primary" in classes
 
 
 class Falls(NamedTuple):
@@ -288,6 +320,21 @@ class Observance:
         raise KeyError(symbol)  # checks.py makes sure every `cite` resolves
 
 
+NAME_LANGUAGES = ("ar", "zh", "fr", "ru", "es")
+"""The UN languages other than English, in which the registry keeps names with their sources."""
+
+
+class NameCoverage(NamedTuple):
+    """How many entries have a name in `language`, and how well sourced those names are."""
+
+    language: str
+    entries: int
+    names: int
+    confirmed: int
+    primary: int
+    """Names that a primary source (the UN's or an agency's own page) gives."""
+
+
 @dataclass(frozen=True)
 class Registry:
     """The whole registry file, validated. `revision` dates the file's last reviewed change."""
@@ -300,6 +347,22 @@ class Registry:
     @cached_property
     def by_id(self) -> dict[str, Observance]:
         return {obs.id: obs for obs in self.observances}
+
+    def name_coverage(self) -> tuple[NameCoverage, ...]:
+        """Per language of NAME_LANGUAGES: names, confirmed names, names with a primary source."""
+        found = []
+        for language in NAME_LANGUAGES:
+            names = [
+                t
+                for obs in self.observances
+                if (t := (obs.translated_names or {}).get(language)) is not None
+            ]
+            confirmed = sum(t.status == "confirmed" for t in names)
+            primary = sum(t.primary for t in names)
+            found.append(
+                NameCoverage(language, len(self.observances), len(names), confirmed, primary)
+            )
+        return tuple(found)
 
     def get(self, observance_id: str) -> Observance:
         """The observance with this id; an unknown id raises an error naming the closest ids."""

@@ -149,14 +149,16 @@ class NthWeekday:
     ]  # fmt: skip
 
     def days(self, year: int) -> Days:
-        from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
-
-        weekday = (MO, TU, WE, TH, FR, SA, SU)[WEEKDAYS.index(self.weekday)]
-        first = dt.date(year, MONTHS.index(self.month) + 1, 1)
+        # Plain calendar arithmetic: dateutil's relativedelta gives the same days (a property
+        # test compares them for every rule and year) but costs every start-up its import.
+        weekday, month = WEEKDAYS.index(self.weekday), MONTHS.index(self.month) + 1
         if self.nth == "last":
-            day = first + relativedelta(day=31, weekday=weekday(-1))
+            last = dt.date(year, month, calendar.monthrange(year, month)[1])
+            day = last - dt.timedelta(days=(last.weekday() - weekday) % 7)
         else:
-            day = first + relativedelta(weekday=weekday(ORDINALS.index(self.nth) + 1))
+            first = dt.date(year, month, 1)
+            offset = (weekday - first.weekday()) % 7 + 7 * ORDINALS.index(self.nth)
+            day = first + dt.timedelta(days=offset)
         return ((day, day),)
 
 
@@ -323,6 +325,10 @@ class Announced:
         return _date_range(year, run.start, run.end) if run else ()
 
 
+TABLE_YEARS = range(2000, 2061)
+"""Years whose full-moon days a FullMoon rule keeps, once computed (see `FullMoon.table`)."""
+
+
 @dataclass(frozen=True)
 class FullMoon:
     """The day of the full moon in a month, in a stated time zone, until the body announces the
@@ -343,8 +349,19 @@ class FullMoon:
     def provisional(self, year: int) -> bool:
         return year not in self.announced
 
+    @functools.cached_property
+    def table(self) -> dict[int, dt.date | None]:
+        """The computed day of every year in TABLE_YEARS, worked out once. The loader fills it
+        before caching a validated registry, so that reading the cache needs no astronomy
+        (importing PyEphem alone costs a command's start-up some 30 ms)."""
+        return {year: self.compute(year) for year in TABLE_YEARS}
+
     def computed(self, year: int) -> dt.date | None:
         """The first day in the month, in `time_zone`, on which a full moon falls."""
+        return self.table[year] if year in TABLE_YEARS else self.compute(year)
+
+    def compute(self, year: int) -> dt.date | None:
+        """`computed`, worked out now with PyEphem."""
         from zoneinfo import ZoneInfo
 
         import ephem  # type: ignore[import-untyped]  # PyEphem ships no type hints

@@ -34,6 +34,7 @@ from observances.web.auth import Accounts, Sessions
 from observances.web.desk import DeskConfig, current_session, desk_routes
 from observances.web.pages import Filters, PublicPages, asset, render_page
 from observances.web.state import Loaded
+from observances.words import LANGUAGES
 
 MAX_QUERY = 2048  # a token is 20-100 characters; anything this long is not a subscriber
 MAX_PATH = 1024
@@ -59,9 +60,13 @@ class Rendered:
 
 
 def render(
-    feed: Feed, loaded: Loaded, years: tuple[int, int], alarm_days: tuple[int, ...]
+    feed: Feed,
+    loaded: Loaded,
+    years: tuple[int, int],
+    alarm_days: tuple[int, ...],
+    language: str = "en",
 ) -> Rendered:
-    body = feed.build(loaded.registry, loaded.profile, years, alarm_days)
+    body = feed.build(loaded.registry, loaded.profile, years, alarm_days, language)
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'  # strong: from the bytes served
     revision = loaded.registry.revision
     modified = format_datetime(
@@ -69,7 +74,7 @@ def render(
     )
     headers = {
         "content-type": "text/calendar; charset=utf-8",
-        "content-disposition": f'inline; filename="{feed.filename}"',
+        "content-disposition": f'inline; filename="{feed.filename_in(language)}"',
         "etag": etag,
         "last-modified": modified,
         # private feeds must not sit in shared caches; an hour matches no client's poll anyway
@@ -88,20 +93,24 @@ class FeedCache:
         self._lock = threading.Lock()
         self.builds = 0  # how many feeds were built: tests check a 304 builds nothing
 
-    def get(self, loaded: Loaded, years: tuple[int, int], name: str) -> Rendered | None:
+    def get(
+        self, loaded: Loaded, years: tuple[int, int], name: str, language: str = "en"
+    ) -> Rendered | None:
         if self._key != (loaded.generation, years):
             return None
-        return self._feeds.get(name)
+        return self._feeds.get(f"{name}.{language}")
 
-    def render(self, loaded: Loaded, years: tuple[int, int], feed: Feed) -> Rendered:
+    def render(
+        self, loaded: Loaded, years: tuple[int, int], feed: Feed, language: str = "en"
+    ) -> Rendered:
         with self._lock:  # concurrent misses build once
             key = (loaded.generation, years)
             if self._key != key:
                 self._key, self._feeds = key, {}
-            rendered = self._feeds.get(feed.name)
+            rendered = self._feeds.get(f"{feed.name}.{language}")
             if rendered is None:
-                rendered = render(feed, loaded, years, self._alarm_days)
-                self._feeds[feed.name] = rendered
+                rendered = render(feed, loaded, years, self._alarm_days, language)
+                self._feeds[f"{feed.name}.{language}"] = rendered
                 self.builds += 1
             return rendered
 
@@ -212,10 +221,14 @@ def create_app(  # noqa: PLR0915 - one closure per route, as before the public p
         found = loaded.feeds.get(request.path_params["name"])
         if found is None or not found.allows(request.query_params.get("token")):
             return not_found()
+        # /feeds/<name>.<lang>.ics: names and descriptions in one of the UN languages
+        language = request.path_params.get("lang", "en")
+        if language not in LANGUAGES:
+            return not_found()
         years = window()
-        rendered = cache.get(loaded, years, found.name)
+        rendered = cache.get(loaded, years, found.name, language)
         if rendered is None:  # first request after a change: build off the event loop
-            rendered = await run_in_threadpool(cache.render, loaded, years, found)
+            rendered = await run_in_threadpool(cache.render, loaded, years, found, language)
         if not_modified(request, rendered):
             headers = {k: v for k, v in rendered.headers.items() if k != "content-type"}
             return Response(status_code=304, headers=headers)
@@ -292,6 +305,8 @@ def create_app(  # noqa: PLR0915 - one closure per route, as before the public p
 
     routes = [
         Route("/", index, methods=["GET", "HEAD"]),
+        # before "{name}.ics", which would take "all.fr" for a name
+        Route("/feeds/{name}.{lang}.ics", feed, methods=["GET", "HEAD"]),
         Route("/feeds/{name}.ics", feed, methods=["GET", "HEAD"]),
         Route("/observances/{id}", observance, methods=["GET", "HEAD"]),
         Route("/data/observances.{fmt:str}", data, methods=["GET", "HEAD"]),

@@ -16,6 +16,7 @@ from observances.calendar.feedset import FeedOptions
 from observances.web import views
 from observances.web.pages import Filters, PublicPages, asset
 from observances.web.state import Loaded
+from observances.words import LANGUAGES
 
 
 def export_site(
@@ -29,8 +30,9 @@ def export_site(
     for feed in loaded.feeds.values():
         if feed.private:
             continue
-        body = feed.build(loaded.registry, loaded.profile, years, options.alarm_days)
-        files[f"feeds/{feed.filename}"] = body
+        for language in LANGUAGES:  # /feeds/<name>.ics, and .<lang>.ics for the others
+            body = feed.build(loaded.registry, loaded.profile, years, options.alarm_days, language)
+            files[f"feeds/{feed.filename_in(language)}"] = body
     files["index.html"] = pages.index(loaded, base, today, Filters(), None).encode()
     for obs in loaded.registry.observances:
         html = pages.observance(loaded, obs.id, today, None)

@@ -14,15 +14,18 @@ import datetime as dt
 import io
 import json
 from dataclasses import dataclass, field
+from functools import cache
 from typing import assert_never
 from urllib.parse import quote
+
+from babel import Locale
 
 from observances.calendar.feedset import Feed
 from observances.occurrences import Occurrence, next_occurrence, occurrences
 from observances.profile import Profile
 from observances.registry.facts import Fact, FactKind
 from observances.registry.models import Citation, Observance, Registry
-from observances.words import for_language
+from observances.words import LANGUAGES, for_language
 
 UPCOMING_DAYS = 60
 NEXT_DATES = 5
@@ -60,11 +63,35 @@ def subscribe_links(base: str, name: str) -> SubscribeLinks:
 
 
 @dataclass(frozen=True, slots=True)
+class LanguageLink:
+    """The feed with names and descriptions in another UN language, labelled in that
+    language (Babel's name for it)."""
+
+    language: str
+    label: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
 class FeedView:
     name: str
     title: str
     description: str
     links: SubscribeLinks
+    languages: list[LanguageLink]
+
+
+def language_links(base: str, name: str) -> list[LanguageLink]:
+    return [
+        LanguageLink(lang, _language_name(lang), f"{base}/feeds/{name}.{lang}.ics")
+        for lang in LANGUAGES
+        if lang != "en"
+    ]
+
+
+@cache
+def _language_name(language: str) -> str:
+    return Locale.parse(language).display_name or language
 
 
 def feed_title(feed: Feed, registry: Registry) -> str:
@@ -85,7 +112,8 @@ def feed_views(feeds: dict[str, Feed], registry: Registry, base: str) -> list[Fe
         # a tag's description says its title again ("Observances about <title>"): not twice
         repeated = title.casefold().rstrip(".") in feed.description.casefold()
         description = "" if repeated else feed.description
-        found.append(FeedView(name, title, description, subscribe_links(base, name)))
+        links = subscribe_links(base, name)
+        found.append(FeedView(name, title, description, links, language_links(base, name)))
     return found
 
 
