@@ -48,7 +48,8 @@ def public_urls(desk: Desk) -> list[str]:
         path = route.path
         if path.startswith(("/desk", "/login", "/logout", "/status")):
             continue
-        path = path.replace("{name}.ics", "all.ics").replace("{name}", "site.js")
+        path = path.replace("{name}.{lang}.ics", "all.fr.ics").replace("{name}.ics", "all.ics")
+        path = path.replace("{name}", "site.js")
         path = path.replace("{id}", SKIPPED[0]).replace("{fmt:str}", "json")
         urls.append(path)
     return [*urls, "/data/observances.csv", "/feeds/marked.ics", "/?marked=1"]
