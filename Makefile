@@ -18,10 +18,14 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.run-installed
 
-# The main job on embedded defaults: feeds on http://127.0.0.1:8080/, drafts to data/maildir
+# The main job on the shipped defaults: feeds on http://127.0.0.1:8080/, drafts to
+# data/maildir. `make run PORT=8081 HOST=0.0.0.0` chooses the address; left out, the
+# settings decide (OBSERVANCES_PORT, observances.toml, then 8080).
+HOST ?=
+PORT ?=
 run: $(VENV)/.run-installed
 	$(BIN)/observances upcoming --days 60
-	$(BIN)/observances run
+	$(BIN)/observances run $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT))
 
 test: $(VENV)/.dev-installed lint typecheck pytest
 
@@ -62,7 +66,10 @@ bench-http: $(VENV)/.dev-installed
 	$(BIN)/python bench/http_load.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache site
 
+# The docs site in site/: the command and settings references regenerated from the code,
+# then MkDocs with --strict, so that a broken internal link fails the build.
 docs: $(VENV)/.dev-installed
 	$(BIN)/python scripts/generate_docs.py
+	$(BIN)/mkdocs build --strict --quiet

@@ -145,7 +145,10 @@ def test_upcoming_window_and_filters(run: Run) -> None:
     ("args", "message"),
     [
         (("--to", "2026-01-01", "--days", "3"), "give --to or --days, not both"),
-        (("--from", "2026-02-30"), "does not match the format"),
+        (("--from", "2026-02-30"), "2026-02-30 is not a date: February 2026 has 28 days"),
+        (("--from", "2028-02-30"), "2028-02-30 is not a date: February 2028 has 29 days"),
+        (("--from", "2026-13-01"), "2026-13-01 is not a date: a month is 01 to 12"),
+        (("--from", "1 May"), "1 May is not a date: write it as YYYY-MM-DD"),
         (("--from", "2026-03-01", "--to", "2026-02-01"), "is before --from"),
         (("--days", "0"), "0 is not in the range"),
         (("--id", "fixd"), "Did you mean fixed?"),

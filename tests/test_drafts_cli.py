@@ -181,7 +181,7 @@ def test_drafts_writes_one_file_per_occurrence_and_language(
         "2027-09-01",
         "--to",
         "2027-12-31",
-        "--out",
+        "--output",
         str(out_dir),
         *PATHS,
     )
@@ -213,7 +213,7 @@ def test_drafts_writes_one_file_per_occurrence_and_language(
         "2027-09-01",
         "--to",
         "2027-09-30",
-        "--out",
+        "--output",
         str(out_dir),
         "--lang",
         "es",

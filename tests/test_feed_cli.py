@@ -38,15 +38,15 @@ def test_default_window_is_last_year_to_three_years_on() -> None:
 
 
 def test_years_and_filters() -> None:
-    feed = run("--from", "2018", "--to", "2018", "--tag", "human-rights")
+    feed = run("--from", "2018-01-01", "--to", "2018-12-31", "--tag", "human-rights")
     cal = Calendar.from_ical(feed)
     assert {str(e["UID"]) for e in cal.walk("VEVENT")} == {
         "rwanda-genocide-reflection-2018@observances",
         "persons-with-disabilities-2018@observances",
     }
-    assert starts(run("--from", "2019", "--to", "2019", "--id", "world-habitat-day")) == [
-        dt.date(2019, 10, 7)
-    ]
+    assert starts(
+        run("--from", "2019-01-01", "--to", "2019-12-31", "--id", "world-habitat-day")
+    ) == [dt.date(2019, 10, 7)]
 
 
 def test_marked_uses_the_profile(tmp_path: Path) -> None:
@@ -54,7 +54,7 @@ def test_marked_uses_the_profile(tmp_path: Path) -> None:
     profile.write_text(
         "name: Test Org\nshort_name: TO\nmarks:\n  ids: [world-habitat-day]\n", encoding="utf-8"
     )
-    feed = run("--from", "2019", "--to", "2019", "--marked", "--profile", str(profile))
+    feed = run("--from", "2019-01-01", "--to", "2019-12-31", "--marked", "--profile", str(profile))
     assert starts(feed) == [dt.date(2019, 10, 7)]
     assert b"X-WR-CALNAME:Observances TO marks" in feed
 
@@ -79,7 +79,14 @@ def test_the_file_has_the_bytes_the_server_serves(
 
 def test_other_filters_make_a_feed_titled_after_them() -> None:
     feed = run(
-        "--from", "2018", "--to", "2018", "--tag", "human-rights", "--id", "world-habitat-day"
+        "--from",
+        "2018-01-01",
+        "--to",
+        "2018-12-31",
+        "--tag",
+        "human-rights",
+        "--id",
+        "world-habitat-day",
     )
     calendar = Calendar.from_ical(feed)
     assert calendar.calendar_name == "UN observances: human-rights + world-habitat-day"
@@ -90,14 +97,14 @@ def test_other_filters_make_a_feed_titled_after_them() -> None:
 
 def test_writes_a_file(tmp_path: Path) -> None:
     out = tmp_path / "feed.ics"
-    run("--from", "2017", "--to", "2019", "-o", str(out))
+    run("--from", "2017-01-01", "--to", "2019-12-31", "-o", str(out))
     assert len(starts(out.read_bytes())) == 25
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--from", "2019", "--to", "2018"], "before --from"),
+        (["--from", "2019-01-01", "--to", "2018-12-31"], "before --from"),
         (["--tag", "nope"], "unknown tag"),
     ],
 )

@@ -255,8 +255,8 @@ def test_every_template_in_another_language_is_marked_for_review_and_listed() ->
 
 def feed_events(capsys: pytest.CaptureFixture[str], language: str) -> list[Any]:
     code, out, _ = run(
-        capsys, "feed", "--registry", str(ROOT / "observances.yaml"), "--from", "2027",
-        "--to", "2027", "--lang", language,
+        capsys, "feed", "--registry", str(ROOT / "observances.yaml"), "--from", "2027-01-01",
+        "--years", "1", "--lang", language,
     )  # fmt: skip
     assert code == 0
     calendar = Calendar.from_ical(out)

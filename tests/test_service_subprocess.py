@@ -148,7 +148,7 @@ def test_kill_9_in_the_middle_of_a_send_gives_at_most_one_resend_with_the_same_i
     first.proc.kill()  # SIGKILL: no handler, no cleanup
     first.proc.wait(5)
     second = setup.start()
-    assert wait_for(lambda: setup.due_status() == Status.SENT), second.output
+    assert wait_for(lambda: setup.due_status() == Status.SENT, timeout=45), second.output
     row = setup.due_row()
     assert row is not None
     assert row.attempts == 2

@@ -33,7 +33,7 @@ def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_the_toml_file_names_the_registry(run: Run, config: Path) -> None:
-    code, out, err = run("feed", "--id", "fixed", "--from", "2026", "--to", "2026")
+    code, out, err = run("feed", "--id", "fixed", "--from", "2026-01-01", "--to", "2026-12-31")
     assert code == 0, err
     assert "SUMMARY:Fixed Day" in out
 
@@ -48,7 +48,9 @@ def test_the_environment_wins_over_the_toml_file(
     run: Run, config: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OBSERVANCES_REGISTRY", str(ROOT / "observances.yaml"))
-    code, out, _ = run("feed", "--id", "south-south-cooperation", "--from", "2026", "--to", "2026")
+    code, out, _ = run(
+        "feed", "--id", "south-south-cooperation", "--from", "2026-01-01", "--to", "2026-12-31"
+    )
     assert code == 0
     assert "SUMMARY:United Nations Day for South-South Cooperation" in out
 

@@ -1,15 +1,18 @@
 """Settings: one schema gives every default, type, environment variable and help text.
 
-Values come from, highest first: environment variables (`OBSERVANCES_<NAME>`), an optional
-TOML file (`OBSERVANCES_CONFIG`, default `observances.toml` when it exists), then the
-defaults below, which let a fresh clone run with no setup. The README's settings reference is
-generated from this class (`scripts/generate_docs.py`).
+Values come from, highest first: command-line options, environment variables
+(`OBSERVANCES_<NAME>`), one TOML file (found as `configfile.locate` says: `--config`,
+`OBSERVANCES_CONFIG`, `./observances.toml`, `$XDG_CONFIG_HOME/observances/observances.toml`),
+then the defaults below, which let a fresh install run with no setup. The settings reference
+in docs/ and the file `observances init` writes are generated from this class.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import textwrap
 import zoneinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -17,17 +20,17 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
+    InitSettingsSource,
     NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
-    TomlConfigSettingsSource,
 )
 
-from observances import defaults
+from observances import configfile, defaults
 from observances.errors import InputError
 
-CONFIG_ENV = "OBSERVANCES_CONFIG"
-DEFAULT_CONFIG = "observances.toml"
+CONFIG_ENV = configfile.CONFIG_ENV
+SHIPPED = "the copy shipped in the package"
 
 
 class FeedSpec(BaseModel):
@@ -60,9 +63,22 @@ class Settings(BaseSettings):
     )
 
     # --- files -------------------------------------------------------------------------------
-    registry: Path = Field(Path(defaults.REGISTRY), description="The registry file.")
-    profile: Path = Field(Path(defaults.PROFILE), description="The organization profile.")
-    templates_dir: Path = Field(Path(defaults.TEMPLATES), description="Statement templates.")
+    # the shipped files by default; `observances init` copies the profile and templates
+    registry: Path = Field(
+        default_factory=lambda: defaults.shipped(defaults.REGISTRY),
+        description="The registry file.",
+        json_schema_extra={"shown_default": SHIPPED},
+    )
+    profile: Path = Field(
+        default_factory=lambda: defaults.shipped(defaults.PROFILE),
+        description="The organization profile.",
+        json_schema_extra={"shown_default": SHIPPED},
+    )
+    templates_dir: Path = Field(
+        default_factory=lambda: defaults.shipped(defaults.TEMPLATES),
+        description="Statement templates.",
+        json_schema_extra={"shown_default": SHIPPED},
+    )
     data_dir: Path = Field(
         Path("data"),
         description="State: the outbox database, the Maildir outbox, the instance lock.",
@@ -192,23 +208,143 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,  # noqa: ARG003 - pydantic-settings' signature
         file_secret_settings: PydanticBaseSettingsSource,  # noqa: ARG003 - pydantic-settings' signature
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        config = os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG
-        toml = TomlConfigSettingsSource(settings_cls, toml_file=Path(config))
-        return (init_settings, env_settings, toml)
+        path, _ = configfile.locate()
+        data = configfile.read(path) if path else {}
+        return (init_settings, env_settings, InitSettingsSource(settings_cls, init_kwargs=data))
+
+
+Sources = dict[str, str]
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Settings from the environment and the TOML file; errors name the setting and its source."""
-    config = os.environ.get(CONFIG_ENV)
-    if config and not Path(config).is_file():
-        raise InputError(f"{CONFIG_ENV}={config}: no such file")
+    """Settings from options, the environment and the TOML file; errors name the setting
+    and where its value came from."""
+    return load_settings_with_sources(**overrides)[0]
+
+
+def load_settings_with_sources(**overrides: Any) -> tuple[Settings, Sources]:
+    """The settings, and for each one where its value came from: an option, an environment
+    variable, the file (by path), or the default."""
+    given = {k: v for k, v in overrides.items() if v is not None}
+    path, _ = configfile.locate()
+    in_file = configfile.read(path) if path else {}
+    sources: Sources = {}
+    for name in Settings.model_fields:
+        variable = f"OBSERVANCES_{name.upper()}"
+        if name in given:
+            sources[name] = "command line"
+        elif variable in os.environ:
+            sources[name] = f"environment {variable}"
+        elif name in in_file:
+            sources[name] = str(path)
+        else:
+            sources[name] = "default"
     try:
-        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+        return Settings(**given), sources
     except ValidationError as exc:
         lines = []
         for error in exc.errors(include_url=False):
             name = ".".join(str(part) for part in error["loc"])
-            env = f"OBSERVANCES_{str(error['loc'][0]).upper()}" if error["loc"] else ""
+            top = str(error["loc"][0]) if error["loc"] else ""
+            source = sources.get(top, str(path) if path else "default")
             message = error["msg"].removeprefix("Value error, ")
-            lines.append(f"setting {name} (env {env} or {config or DEFAULT_CONFIG}): {message}")
+            lines.append(
+                f"setting {name} (from {source}): {message}; "
+                "`observances config` shows every setting and where it comes from"
+            )
         raise InputError("\n".join(lines)) from None
+
+
+# --- the settings file `observances init` writes, and the settings reference ------------------
+
+
+def shown_default(name: str) -> str:
+    """A setting's default as people read it (the reference in docs/ and `config`)."""
+    field = Settings.model_fields[name]
+    extra = field.json_schema_extra
+    if isinstance(extra, dict) and "shown_default" in extra:
+        return str(extra["shown_default"])
+    default = field.get_default(call_default_factory=True)
+    if default is None:
+        return "(unset)"
+    if isinstance(default, tuple):
+        return ", ".join(str(item) for item in default) or "(empty)"
+    return str(default)
+
+
+def _toml_value(value: Any) -> str:
+    """A default as TOML text; json's strings and numbers are valid TOML."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, Path)):
+        return json.dumps(str(value))
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"no TOML form for {value!r}")  # a new setting type: teach it here
+
+
+_EXAMPLES = {
+    "registry": f'"{defaults.REGISTRY}"',
+    "profile": f'"{defaults.PROFILE}"',
+    "templates_dir": f'"{defaults.TEMPLATES}"',
+    # settings unset by default: a value to show the form (the line stays commented out)
+    "database_url": '"postgresql+psycopg://observances@localhost/observances"',
+    "smtp_host": '"smtp.example.org"',
+    "smtp_port": "587",
+    "smtp_username": '"observances"',
+    "smtp_password": '"..."',
+    "base_url": '"https://observances.example.org"',
+}
+
+
+def settings_file(active: dict[str, str] | None = None) -> str:
+    """A commented observances.toml listing every setting with its help, its environment
+    variable and its default, each line commented out except the `active` ones (name to
+    TOML value). Generated from the schema, so it lists every setting there is."""
+    active = active or {}
+    out = [
+        "# observances settings. Every setting is listed with its default; uncomment a line",
+        "# to change it. An environment variable OBSERVANCES_<NAME> overrides the file.",
+        "# Relative paths are relative to this file's directory.",
+        "# `observances config` prints the settings in force and where each comes from.",
+    ]
+    for name, field in Settings.model_fields.items():
+        if name == "feeds":
+            continue  # a table array must come after every plain key: written last
+        out.append("")
+        out += textwrap.wrap(
+            f"{field.description} (env: OBSERVANCES_{name.upper()})",
+            88,
+            initial_indent="# ",
+            subsequent_indent="# ",
+        )
+        extra = field.json_schema_extra
+        if name in active:
+            out.append(f"{name} = {active[name]}")
+        elif isinstance(extra, dict) and "shown_default" in extra:
+            out.append(f"# default: {extra['shown_default']}")
+            out.append(f"# {name} = {_EXAMPLES[name]}")
+        elif field.get_default(call_default_factory=True) is None:
+            out.append("# unset by default; for example:")
+            out.append(f"# {name} = {_EXAMPLES.get(name, '...')}")
+        else:
+            out.append(f"# {name} = {_toml_value(field.get_default(call_default_factory=True))}")
+    feeds = Settings.model_fields["feeds"]
+    out += ["", f"# {feeds.description} (env: OBSERVANCES_FEEDS, as JSON)", "# Each feed:"]
+    for name, field in FeedSpec.model_fields.items():
+        out.append(f"#   {name}: {field.description}")
+    out += [
+        "#",
+        "# [[feeds]]",
+        '# name = "rights"',
+        '# title = "Human rights days"',
+        '# tags = ["human-rights"]',
+        "",
+    ]
+    return "\n".join(out)

@@ -132,11 +132,17 @@ def web_app(
     )
 
 
-def serve(settings: Settings, app: Starlette) -> None:
-    """`observances serve`: the feeds alone, one process, one worker."""
+def serve(settings: Settings, app: Starlette, announce: Callable[[], None]) -> None:
+    """`observances serve`: the feeds alone, one process, one worker. `announce` runs once
+    the server listens; a port in use raises PortInUseError (exit 1) before it starts."""
     import uvicorn
 
-    uvicorn.run(app, host=settings.host, port=settings.port, workers=1, log_level="info")
+    from observances.web.listen import bind
+    from observances.web.server import Server
+
+    sock = bind(settings.host, settings.port)
+    config = uvicorn.Config(app, workers=1, log_level="info")
+    Server(config, announce=announce).run(sockets=[sock])
 
 
 # --- the drafts and the service ------------------------------------------------------------
@@ -307,6 +313,7 @@ def run(settings: Settings, *, use_lock: bool = True) -> None:
     import uvicorn
 
     from observances.web.app import HealthCheck
+    from observances.web.listen import PortInUseError, bind
     from observances.web.server import Server
 
     service, files, templates = assemble(settings, use_lock=use_lock)
@@ -327,16 +334,33 @@ def run(settings: Settings, *, use_lock: bool = True) -> None:
         status=service.status_report,
         templates=templates.current,
     )
-    config = uvicorn.Config(
-        app, host=settings.host, port=settings.port, workers=1, log_level="info"
+    config = uvicorn.Config(app, workers=1, log_level="info")
+    address = f"http://{settings.host}:{settings.port}/"
+    server = Server(
+        config,
+        on_exit=service.request_stop,
+        announce=lambda: log.info("Serving the feeds and sending drafts at %s", address),
     )
-    server = Server(config, on_exit=service.request_stop)
-    service.start()  # the lock first: a second instance exits before it binds the port
+    try:
+        # the port before the service starts: stopping a scheduler that has just started
+        # races with its first tick
+        sock = bind(settings.host, settings.port)  # a port in use: exit 1, naming the port
+    except PortInUseError:
+        if service.lock is not None:
+            # a second instance of this data directory: say so, naming the holder's PID
+            service.lock.acquire()
+            service.lock.release()
+        raise
+    try:
+        service.start()  # takes the instance lock
+    except BaseException:
+        sock.close()
+        raise
     # uvicorn re-raises the signal it caught once it has shut down; handlers of our own
     # take it, so that the process can stop the service and exit 0
     previous = {s: signal.signal(s, _ignore) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
-        server.run()
+        server.run(sockets=[sock])
     finally:
         service.stop()
         for signum, handler in previous.items():

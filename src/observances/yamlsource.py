@@ -229,7 +229,7 @@ def _message(error: ErrorDetails, path: Path, hints: dict[str, str]) -> str:
     if kind == "missing":
         return f"missing; {hints.get(key, 'this field is required')}"
     if kind == "union_tag_not_found":
-        return f"not a kind this field knows; {hints.get(key, 'see the README')}"
+        return f"not a kind this field knows; {hints.get(key, 'see docs/registry-schema.md')}"
     if kind == "literal_error" and key in hints:
         return f"{error['msg']} ({hints[key]})"
     if kind in ("int_parsing", "int_type", "int_from_float"):

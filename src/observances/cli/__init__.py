@@ -11,14 +11,27 @@ from collections.abc import Sequence
 
 import click
 
-from observances.cli import catalog, drafts, feeds, publish, service, users
+from observances.cli import catalog, drafts, feeds, publish, service, setup, users
 from observances.errors import ObservancesError, RegistryError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="observances")
-def cli() -> None:
+@click.option(
+    "--config",
+    metavar="FILE",
+    help="The settings file (env: OBSERVANCES_CONFIG; default: ./observances.toml, then "
+    "$XDG_CONFIG_HOME/observances/observances.toml).",
+)
+def cli(config: str | None) -> None:
     """A registry of United Nations observances, with calendar feeds and statement drafts."""
+    import os
+
+    from observances import configfile
+
+    configfile.use(config)
+    if os.environ.get("NO_COLOR"):  # https://no-color.org: any non-empty value
+        click.get_current_context().color = False
 
 
 for command in (
@@ -28,6 +41,7 @@ for command in (
     *service.COMMANDS,
     *publish.COMMANDS,
     *users.COMMANDS,
+    *setup.COMMANDS,
 ):
     cli.add_command(command)
 

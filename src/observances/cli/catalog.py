@@ -7,9 +7,19 @@ from typing import TYPE_CHECKING
 
 import click
 
-from observances import defaults
-from observances.cli.options import date_option, json_option, load_registry, registry_option
-from observances.cli.output import echo_json, table
+from observances.cli.options import (
+    format_option,
+    load_registry,
+    observance_argument,
+    profile_option,
+    registry_in_force,
+    registry_option,
+    selected,
+    selection_options,
+    window,
+    window_options,
+)
+from observances.cli.output import echo_json, echo_records, table
 
 if TYPE_CHECKING:
     from observances.occurrences import Occurrence
@@ -26,9 +36,6 @@ def _english() -> Wording:
     return for_language("en")
 
 
-KINDS = ("day", "week", "month", "year", "decade", "period")
-
-
 @click.command()
 @registry_option
 def validate(registry_path: str | None) -> None:
@@ -37,14 +44,14 @@ def validate(registry_path: str | None) -> None:
     from observances.registry.checks import warnings
     from observances.registry.facts import summary
 
-    registry = load_registry(registry_path)
+    path = registry_in_force(registry_path)
+    registry = load_registry(path)
     spans = sum(len(obs.dates) for obs in registry.observances)
     for warning in warnings(registry.observances, clock.today().year + 1):
         click.echo(click.style(f"warning: {warning}", fg="yellow"), err=True)
     s = summary(registry.observances)
     click.echo(
-        f"{registry_path or defaults.REGISTRY}: {len(registry.observances)} observances, "
-        f"{spans} date spans; no problems found."
+        f"{path}: {len(registry.observances)} observances, {spans} date spans; no problems found."
     )
     by_class = ", ".join(f"{n} {c}" for c, n in s.verified_by_class.items())
     sources = ", ".join(f"{n} {c}" for c, n in s.sources_by_class.items())
@@ -67,17 +74,24 @@ def validate(registry_path: str | None) -> None:
 
 @click.command("list")
 @registry_option
-@click.option("--tag", "tags", multiple=True, help="Only observances with this tag (repeatable).")
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS), help="Only this kind.")
-@json_option
+@profile_option
+@selection_options
+@format_option
 def list_(
-    registry_path: str | None, tags: tuple[str, ...], kinds: tuple[str, ...], as_json: bool
+    registry_path: str | None,
+    profile_path: str | None,
+    ids: tuple[str, ...],
+    tags: tuple[str, ...],
+    kinds: tuple[str, ...],
+    marked: bool,
+    fmt: str,
 ) -> None:
     """List the observances in the registry."""
     registry = load_registry(registry_path)
-    selected = registry.select(tags=tags, kinds=kinds)
-    if as_json:
-        echo_json(
+    chosen = selected(registry, ids, tags, kinds, marked, profile_path)
+    if fmt != "table":
+        echo_records(
+            fmt,
             [
                 {
                     "id": obs.id,
@@ -87,8 +101,8 @@ def list_(
                     "tags": list(obs.tags),
                     "verified": obs.verified,
                 }
-                for obs in selected
-            ]
+                for obs in chosen
+            ],
         )
         return
     table(
@@ -100,7 +114,7 @@ def list_(
                 o.name + ("" if o.verified else " (unverified)"),
                 ", ".join(o.tags),
             )
-            for o in selected
+            for o in chosen
         ],
         ("cyan", "", "", "green"),
         shrink=2,
@@ -116,13 +130,13 @@ def edition_label(occ: Occurrence) -> str:
 
 
 @click.command()
-@click.argument("observance_id", metavar="ID")
+@observance_argument
 @registry_option
-@json_option
-def show(observance_id: str, registry_path: str | None, as_json: bool) -> None:
+@format_option(formats=("table", "json"))
+def show(observance_id: str, registry_path: str | None, fmt: str) -> None:
     """Show one observance: its names, dates over time, citations and notes."""
     obs = load_registry(registry_path).get(observance_id)
-    if as_json:
+    if fmt == "json":
         from pydantic import TypeAdapter
 
         data = TypeAdapter(type(obs)).dump_python(
@@ -231,43 +245,42 @@ def _print_dates(obs: Observance) -> None:
 
 @click.command()
 @registry_option
-@date_option("--from", "start", "First day (default: today).")
-@date_option("--to", "end", "Last day, inclusive.")
-@click.option("--days", type=click.IntRange(min=1), help="How many days ahead (default 60).")
-@click.option("--tag", "tags", multiple=True, help="Only observances with this tag (repeatable).")
-@click.option("--id", "ids", multiple=True, help="Only this observance (repeatable).")
+@profile_option
+@window_options(default_days=60)
+@selection_options
 @click.option(
     "--ongoing",
     is_flag=True,
     help="Also list what is under way on the first day (a week begun, a year, a decade).",
 )
-@json_option
+@format_option
 def upcoming(
     registry_path: str | None,
+    profile_path: str | None,
     start: dt.date | None,
     end: dt.date | None,
     days: int | None,
-    tags: tuple[str, ...],
     ids: tuple[str, ...],
+    tags: tuple[str, ...],
+    kinds: tuple[str, ...],
+    marked: bool,
     ongoing: bool,
-    as_json: bool,
+    fmt: str,
 ) -> None:
     """Observances starting in a window: from today for 60 days unless told otherwise."""
     from observances import clock
     from observances.occurrences import occurrences
     from observances.occurrences import ongoing as under_way
 
-    if end is not None and days is not None:
-        raise click.UsageError("give --to or --days, not both")
-    start = start or clock.today()
-    end = end or start + dt.timedelta(days=(days or 60) - 1)
-    if end < start:
-        raise click.BadParameter(f"{end} is before --from {start}", param_hint="--to")
+    start, end = window(start, end, days, clock.today(), 60)
     registry = load_registry(registry_path)
-    selected = registry.select(ids=ids, tags=tags)
-    found = (under_way(selected, start) if ongoing else []) + occurrences(selected, start, end)
-    if as_json:
+    chosen = selected(registry, ids, tags, kinds, marked, profile_path)
+    found = (under_way(chosen, start) if ongoing else []) + occurrences(chosen, start, end)
+    if fmt == "json":
         echo_json([occ.as_json() for occ in found])
+        return
+    if fmt == "csv":
+        echo_records(fmt, [occ.as_json() for occ in found])
         return
     words = _english()
     if not found:

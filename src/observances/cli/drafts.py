@@ -8,17 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
 from observances.cli.options import (
     date_option,
+    id_option,
+    kind_option,
     load_registry,
+    observance_argument,
+    output_option,
     profile_option,
     registry_option,
     settings_with,
+    tag_option,
     templates_option,
+    window,
+    window_options,
 )
 from observances.errors import InputError
 
@@ -94,7 +101,7 @@ def _formatted(draft: Draft, fmt: str) -> str:
 
 
 @click.command()
-@click.argument("observance_id", metavar="ID")
+@observance_argument
 @click.option("--year", type=int, help="The occurrence in this year (the first, if several).")
 @date_option("--date", "on", "The occurrence on this date (any day of a week will do).")
 @format_option
@@ -105,6 +112,7 @@ def _formatted(draft: Draft, fmt: str) -> str:
     help="Render with this template file instead of the one the overrides choose.",
 )
 @strict_option
+@output_option()
 @registry_option
 @profile_option
 @templates_option
@@ -116,6 +124,7 @@ def preview(
     language: str | None,
     template: str | None,
     strict: bool,
+    output: TextIO,
     registry_path: str | None,
     profile_path: str | None,
     templates_dir: str | None,
@@ -137,7 +146,7 @@ def preview(
     draft = render(
         occurrence, profile, templates, language=language, today=today, template=template
     )
-    click.echo(_formatted(draft, fmt), nl=False)
+    click.echo(_formatted(draft, fmt), nl=False, file=output)
     count = len(draft.placeholders)
     click.echo(
         f"\n--- {count} placeholder{'s' * (count != 1)} in {draft.template}"
@@ -151,10 +160,13 @@ def preview(
 
 
 @click.command("drafts")
-@date_option("--from", "start", "First day (default: today).")
-@date_option("--to", "end", "Last day, inclusive (default: 60 days from the first).")
+@window_options(default_days=60)
+@id_option
+@tag_option
+@kind_option
 @click.option(
-    "--out",
+    "-o",
+    "--output",
     "out_dir",
     default="drafts",
     show_default=True,
@@ -169,6 +181,10 @@ def preview(
 def drafts_(
     start: dt.date | None,
     end: dt.date | None,
+    days: int | None,
+    ids: tuple[str, ...],
+    tags: tuple[str, ...],
+    kinds: tuple[str, ...],
     out_dir: str,
     language: str | None,
     strict: bool,
@@ -177,8 +193,9 @@ def drafts_(
     templates_dir: str | None,
 ) -> None:
     """Write a draft for every occurrence the organization marks in a window, as
-    OUT/<start date>-<id>.md, and one in each language of the programs it concerns as
-    <id>.<lang>.md (only LANG with --lang)."""
+    OUTPUT/<start date>-<id>.md, and one in each language of the programs it concerns as
+    <id>.<lang>.md (only LANG with --lang); --id, --tag and --kind narrow the marked
+    observances."""
     from observances import wiring
     from observances.drafts.render import IncompleteDraftError, render
     from observances.drafts.templates import TemplateSet
@@ -187,14 +204,12 @@ def drafts_(
 
     settings = settings_with(registry_path, profile_path, templates_dir)
     today = wiring.local_today(settings)()  # the service's "today": the configured zone
-    start = start or today
-    end = end or start + dt.timedelta(days=59)
-    if end < start:
-        raise click.BadParameter(f"{end} is before --from {start}", param_hint="--to")
+    start, end = window(start, end, days, today, 60)
     registry = load_registry(settings.registry)
     profile = load_profile(settings.profile, registry)
     templates = TemplateSet.load(settings.templates_dir)
-    found = occurrences(profile.marked(registry), start, end)
+    chosen = {obs.id for obs in registry.select(ids=ids, tags=tags, kinds=kinds)}
+    found = occurrences([o for o in profile.marked(registry) if o.id in chosen], start, end)
     # render every draft before writing any, so that a template error leaves no half-done run
     # without --lang, one draft per language: the profile's and its related programs' own
     rendered = [

@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import BinaryIO
 
 import click
 
-from observances.cli.options import load_registry, profile_option, registry_option, settings_with
-
-YEAR = click.IntRange(1900, 2200)
+from observances.cli.options import (
+    load_registry,
+    output_option,
+    profile_option,
+    registry_option,
+    selection_options,
+    settings_with,
+    window_options,
+)
 
 
 @click.command()
 @registry_option
 @profile_option
-@click.option("--from", "first", type=YEAR, metavar="YEAR", help="First year (default: last year).")
-@click.option("--to", "last", type=YEAR, metavar="YEAR", help="Last year (default: 3 years on).")
-@click.option("--tag", "tags", multiple=True, help="Only observances with this tag (repeatable).")
-@click.option("--id", "ids", multiple=True, help="Only this observance (repeatable).")
-@click.option("--marked", is_flag=True, help="Only what the organization profile marks.")
+@window_options(default_days=None)
+@click.option(
+    "--years",
+    type=click.IntRange(min=1),
+    help="Whole calendar years from the year of --from (instead of --to or --days).",
+)
 @click.option(
     "--lang",
     "language",
@@ -26,33 +34,45 @@ YEAR = click.IntRange(1900, 2200)
     default="en",
     help="Titles and descriptions in this language: en, es, fr, ar, zh or ru (default: en).",
 )
-@click.option(
-    "-o", "--output", type=click.File("wb"), default="-", help="Write here (default: stdout)."
-)
+@selection_options
+@output_option(binary=True)
 def feed(
     registry_path: str | None,
     profile_path: str | None,
-    first: int | None,
-    last: int | None,
-    tags: tuple[str, ...],
+    start: dt.date | None,
+    end: dt.date | None,
+    days: int | None,
+    years: int | None,
     ids: tuple[str, ...],
+    tags: tuple[str, ...],
+    kinds: tuple[str, ...],
     marked: bool,
     language: str,
     output: BinaryIO,
 ) -> None:
-    """Write an iCalendar feed of the observances in a window of whole years."""
+    """Write an iCalendar feed. Default window: the server's, from 1 January feed_years_back
+    years ago to 31 December feed_years_ahead years on (settings; 1 and 3 unless changed)."""
+    import dataclasses
+
     from observances import wiring
+    from observances.calendar.feedset import feed_set, selection
     from observances.words import check_language
 
     check_language(language)
-    from observances.calendar.feedset import feed_set, selection
 
+    if sum(given is not None for given in (end, days, years)) > 1:
+        raise click.UsageError("give one of --to, --days and --years")
     settings = settings_with(registry_path, profile_path)
     options = wiring.feed_options(settings)
     # the server's window by default: the same "today", in the configured zone
-    this_window = options.years(wiring.local_today(settings)())
-    first = first if first is not None else this_window[0]
-    last = last if last is not None else this_window[1]
+    first_year, last_year = options.years(wiring.local_today(settings)())
+    first = start or dt.date(first_year, 1, 1)
+    if years is not None:
+        last = dt.date(first.year + years - 1, 12, 31)
+    elif days is not None:
+        last = first + dt.timedelta(days=days - 1)
+    else:
+        last = end or dt.date(max(first.year, last_year), 12, 31)
     if last < first:
         raise click.BadParameter(f"{last} is before --from {first}", param_hint="--to")
     registry = load_registry(settings.registry)
@@ -63,7 +83,21 @@ def feed(
         profile = load_profile(settings.profile, registry)
     # the server's feed set, so that `all`, `marked` and a tag's feed are the bytes it serves
     chosen = selection(feed_set(registry, profile), profile, tags=tags, ids=ids, marked=marked)
-    output.write(chosen.build(registry, profile, (first, last), options.alarm_days, language))
+    if kinds:
+        only = ", ".join(kinds)
+        chosen = dataclasses.replace(
+            chosen, name="selection", kinds=kinds, description=f"{chosen.description} ({only})"
+        )
+    if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31):
+        whole = (first.year, last.year)
+        output.write(chosen.build(registry, profile, whole, options.alarm_days, language))
+        return
+    from observances.calendar.ical import CalendarInfo, build
+    from observances.occurrences import occurrences
+
+    info = CalendarInfo(chosen.title, chosen.description, alarm_days=options.alarm_days)
+    found = occurrences(chosen.observances(registry, profile), first, last)
+    output.write(build(found, info, registry.revision, language))
 
 
 @click.command()
@@ -75,13 +109,13 @@ def serve(
     registry_path: str | None, profile_path: str | None, host: str | None, port: int | None
 ) -> None:
     """Serve the feeds, the index page and /healthz over HTTP, reloading the registry when it
-    changes (one process, one worker)."""
+    changes (one process, one worker). The address is printed once the server listens."""
     from observances import wiring
 
     settings = settings_with(registry_path, profile_path, host=host, port=port)
     app = wiring.web_app(settings, wiring.live_files(settings))  # a bad registry stops here
-    click.echo(f"Serving the feeds at http://{settings.host}:{settings.port}/", err=True)
-    wiring.serve(settings, app)
+    address = f"http://{settings.host}:{settings.port}/"
+    wiring.serve(settings, app, lambda: click.echo(f"Serving the feeds at {address}", err=True))
 
 
 COMMANDS = (feed, serve)

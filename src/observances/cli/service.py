@@ -8,14 +8,15 @@ from typing import TYPE_CHECKING
 import click
 
 from observances.cli.options import (
-    date_option,
-    json_option,
+    format_option,
     profile_option,
     registry_option,
     settings_with,
     templates_option,
+    window,
+    window_options,
 )
-from observances.cli.output import echo_json, table
+from observances.cli.output import echo_json, echo_records, table
 
 if TYPE_CHECKING:
     from observances.profile import Profile
@@ -35,6 +36,18 @@ def _local(instant: dt.datetime, zone: dt.tzinfo) -> str:
     return instant.astimezone(zone).isoformat(timespec="minutes")
 
 
+def _human(instant: dt.datetime, zone: dt.tzinfo) -> str:
+    """A send time as the other tables write dates: Thu 10 Dec 2026 09:00."""
+    local = instant.astimezone(zone)
+    return f"{_human_day(local.date())} {local:%H:%M}"
+
+
+def _human_day(day: dt.date) -> str:
+    from observances.words import for_language
+
+    return for_language("en").short_range(day, day)
+
+
 def _logging() -> None:
     import logging
 
@@ -45,35 +58,32 @@ def _logging() -> None:
 
 
 @click.command()
-@date_option("--from", "start", "First day of send times (default: today, configured zone).")
-@click.option(
-    "--days",
-    type=click.IntRange(min=1),
-    help="How many days of send times (default: the longest lead time plus 7).",
-)
-@json_option
+@window_options(default_days=None)
+@format_option
 @registry_option
 @profile_option
 def plan(
     start: dt.date | None,
+    end: dt.date | None,
     days: int | None,
-    as_json: bool,
+    fmt: str,
     registry_path: str | None,
     profile_path: str | None,
 ) -> None:
     """The drafts to come: what is sent, and when, with its outbox status if known.
 
     Without --from, also the drafts whose send time passed while their date is still ahead:
-    the service sends those at its next tick."""
+    the service sends those at its next tick. --from, --to and --days are days of send
+    times in the configured zone; the default is the longest lead time plus 7 days."""
     from observances import wiring
     from observances.delivery import planner
 
     settings = settings_with(registry_path, profile_path)
     registry, profile = _load(settings)
     schedule = wiring.schedule_for(settings)
-    first = start or wiring.local_today(settings)()
     longest = planner.lead_days_horizon(profile, registry)
-    last = first + dt.timedelta(days=(days or longest + planner.MARGIN_DAYS) - 1)
+    today = wiring.local_today(settings)()
+    first, last = window(start, end, days, today, longest + planner.MARGIN_DAYS)
     sends = [
         send
         for send in planner.plan(
@@ -99,8 +109,8 @@ def plan(
         }
         for send in sends
     ]
-    if as_json:
-        echo_json(rows)
+    if fmt != "table":
+        echo_records(fmt, rows)
         return
     if not rows:
         click.echo(f"No drafts to send from {first} to {last}.")
@@ -108,18 +118,22 @@ def plan(
     table(
         ("SEND AT", "LEAD", "DATE", "ID", "STATUS"),
         [
-            tuple(
-                str(r[name]) for name in ("send_at", "lead_days", "occurrence_date", "id", "status")
+            (
+                _human(send.send_at, schedule.zone),
+                f"{send.key.lead_days}d",
+                _human_day(send.key.occurrence_date),
+                send.key.observance_id,
+                str(r["status"]),
             )
-            for r in rows
+            for send, r in zip(sends, rows, strict=True)
         ],
         ("cyan", "", "", "", "bright_black"),
     )
 
 
 @click.command()
-@json_option
-def status(as_json: bool) -> None:
+@format_option(formats=("table", "json"))
+def status(fmt: str) -> None:
     """The outbox: counts by status, what failed or was skipped and why, the next send."""
     from observances import clock, wiring
     from observances.settings import load_settings
@@ -127,13 +141,13 @@ def status(as_json: bool) -> None:
     settings = load_settings()
     outbox = wiring.existing_outbox(settings)
     if outbox is None:
-        if as_json:
+        if fmt == "json":
             echo_json({"outbox": None})
         else:
             click.echo(f"No outbox yet in {settings.data_dir}; `observances run` creates it.")
         return
     report = outbox.report(clock.now())
-    if as_json:
+    if fmt == "json":
         echo_json(report.as_json())
         return
     counts = report.counts.items()
@@ -141,8 +155,8 @@ def status(as_json: bool) -> None:
     nxt = report.next_send
     if nxt is not None:
         click.echo(
-            f"next: {nxt.key.observance_id} {nxt.key.occurrence_date} ({nxt.key.lead_days}d) "
-            f"at {_local(nxt.next_attempt_at, settings.zone)}"
+            f"next: {nxt.key.observance_id} {_human_day(nxt.key.occurrence_date)} "
+            f"({nxt.key.lead_days}d) at {_human(nxt.next_attempt_at, settings.zone)}"
         )
     for heading, found in (("Retrying", report.retrying), ("Problems", report.problems)):
         if found:
@@ -152,7 +166,7 @@ def status(as_json: bool) -> None:
                 [
                     (
                         r.key.observance_id,
-                        r.key.occurrence_date.isoformat(),
+                        _human_day(r.key.occurrence_date),
                         f"{r.key.lead_days}d",
                         r.status.value,
                         str(r.attempts),

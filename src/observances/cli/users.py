@@ -1,6 +1,6 @@
 """`observances user add NAME`: an account of the signed-in desk, stored as an argon2 hash in
-the settings file (the [users] table of observances.toml, or the file OBSERVANCES_CONFIG
-names)."""
+the [users] table of the settings file in force (see configfile.py; ./observances.toml when
+there is none)."""
 
 from __future__ import annotations
 
@@ -19,9 +19,12 @@ MIN_PASSWORD = 8
 
 
 def _config_path() -> Path:
-    from observances.settings import CONFIG_ENV, DEFAULT_CONFIG
+    """The settings file in force (--config, OBSERVANCES_CONFIG, ./observances.toml, the
+    user's); ./observances.toml, created, when there is none."""
+    from observances import configfile
 
-    return Path(os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG)
+    found, _ = configfile.locate()
+    return found or Path(configfile.FILE_NAME)
 
 
 def set_user(text: str, name: str, hashed: str) -> str:

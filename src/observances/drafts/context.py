@@ -1,6 +1,6 @@
-"""The context a statement template sees (reference: the README, "Variables"): every fact about an
-occurrence, its observance and the organization, already worded in the draft's language by
-`words`. Pure: `today` is an argument."""
+"""The context a statement template sees (reference: docs/statement-drafts.md, "Variables"):
+every fact about an occurrence, its observance and the organization, already worded in the
+draft's language by `words`. Pure: `today` is an argument."""
 
 from __future__ import annotations
 

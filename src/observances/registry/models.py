@@ -369,8 +369,12 @@ class Registry:
         try:
             return self.by_id[observance_id]
         except KeyError:
-            close = difflib.get_close_matches(observance_id, self.by_id, n=3, cutoff=0.5)
-            raise UnknownObservanceError(observance_id, close) from None
+            # ids that contain the word ("genocide"), then close spellings ("genocde")
+            word = observance_id.lower()
+            containing = [i for i in self.by_id if word in i]
+            close = difflib.get_close_matches(word, self.by_id, n=3, cutoff=0.5)
+            suggestions = list(dict.fromkeys([*containing, *close]))
+            raise UnknownObservanceError(observance_id, suggestions[:6]) from None
 
     def select(
         self, ids: Iterable[str] = (), tags: Iterable[str] = (), kinds: Iterable[str] = ()
@@ -379,7 +383,9 @@ class Registry:
         wanted_ids = {self.get(i).id for i in ids}
         wanted_tags, wanted_kinds = set(tags), set(kinds)
         for tag in sorted(wanted_tags - self.tags.keys()):
-            raise InputError(f"unknown tag {tag!r}; the tags are {', '.join(sorted(self.tags))}")
+            close = difflib.get_close_matches(tag, self.tags, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]}? The " if close else "the "
+            raise InputError(f"unknown tag {tag!r}; {hint}tags are {', '.join(sorted(self.tags))}")
         return tuple(
             obs
             for obs in self.observances
