@@ -300,6 +300,8 @@ _EXAMPLES = {
     "smtp_username": '"observances"',
     "smtp_password": '"..."',
     "base_url": '"https://observances.example.org"',
+    "session_secret": '"<32 or more random characters>"',
+    "status_token": '"<a long random token>"',
 }
 
 

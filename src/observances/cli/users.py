@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-import tomllib
 from pathlib import Path
 
 import click
@@ -76,6 +75,8 @@ def add(name: str, password_stdin: bool) -> None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     if len(password) < MIN_PASSWORD:
         raise InputError(f"the password must have at least {MIN_PASSWORD} characters")
+    import tomllib  # here, not at the top: `upcoming` imports this module and must stay light
+
     path = _config_path()
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     updated = set_user(text, name, hash_password(password))
