@@ -66,7 +66,15 @@ def read(path: Path) -> dict[str, Any]:
         with path.open("rb") as stream:
             data = tomllib.load(stream)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: {exc}; fix the file or give another with --config") from None
+        # "Cannot overwrite a value (at line 3, column 12)" -> FILE:3: Cannot overwrite a value
+        what, _, at = str(exc).partition(" (at line ")
+        line = at.split(",")[0]
+        where = f"{path}:{line}" if line.isdigit() else str(path)
+        raise InputError(f"{where}: {what}; fix the file or give another with --config") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text; save the settings file as UTF-8") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
     for name in PATH_SETTINGS:
         value = data.get(name)
         if isinstance(value, str) and not Path(value).expanduser().is_absolute():

@@ -146,16 +146,20 @@ def load_profile(path: str | os.PathLike[str], registry: Registry | None = None)
     """Load and validate a profile; with `registry`, also check the ids and tags it names."""
     from pydantic import TypeAdapter, ValidationError
 
-    from observances.yamlsource import parse, validation_findings
+    from observances.yamlsource import MAX_BYTES, decode, parse, validation_findings
 
     file = str(path)
     try:
-        text = FilePath(path).read_text(encoding="utf-8")
+        with FilePath(path).open("rb") as stream:
+            data = stream.read(MAX_BYTES + 1)  # one byte more tells a file over the limit
     except FileNotFoundError:
         message = "no such file; pass --profile PATH or set OBSERVANCES_PROFILE"
         raise RegistryError([Problem(file, None, "", message)]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RegistryError([Problem(file, None, "", f"cannot read: {exc}")]) from None
+    except OSError as exc:
+        raise RegistryError([Problem(file, None, "", f"cannot read: {exc.strerror}")]) from None
+    text, problems = decode(data, file)
+    if text is None:
+        raise RegistryError(problems)
     doc = parse(text, file)
     if doc.problems:
         raise RegistryError(doc.problems)

@@ -97,10 +97,14 @@ class Live(Generic[T]):
             try:
                 value = self._load(self._generation + 1)
             except (ObservancesError, OSError) as exc:
-                at = self._now()
-                self._problems = tuple(LoadProblem(at, line) for line in str(exc).splitlines())
-                for problem in self._problems:
-                    log.warning("reload failed; serving the last good version: %s", problem.message)
+                self._failed(str(exc).splitlines())
+                return False
+            except Exception as exc:
+                # a loader's bug must not end reloading for good (the poll would die with it):
+                # the traceback goes to the log, the problem to /healthz, and the next edit
+                # is tried again
+                log.exception("reload failed unexpectedly; serving the last good version")
+                self._failed([f"unexpected error while loading: {type(exc).__name__}: {exc}"])
                 return False
             self._generation += 1
             self._value = value
@@ -108,3 +112,9 @@ class Live(Generic[T]):
                 log.info("reload succeeded; the earlier problems are fixed")
             self._problems = ()
             return True
+
+    def _failed(self, lines: list[str]) -> None:
+        at = self._now()
+        self._problems = tuple(LoadProblem(at, line) for line in lines or ["cannot load"])
+        for problem in self._problems:
+            log.warning("reload failed; serving the last good version: %s", problem.message)

@@ -12,25 +12,45 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import textwrap
 import zoneinfo
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     InitSettingsSource,
     NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
 )
 
 from observances import configfile, defaults
 from observances.errors import InputError
 
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
+
 CONFIG_ENV = configfile.CONFIG_ENV
 SHIPPED = "the copy shipped in the package"
+_LONGEST_ZONE = 64  # the longest IANA name is 32 characters
+
+
+def _shown(value: object, limit: int = 60) -> str:
+    """A value quoted in a message, cut short: a 5,000-character zone is not echoed whole."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 5] + "...'"
 
 
 class FeedSpec(BaseModel):
@@ -86,9 +106,13 @@ class Settings(BaseSettings):
 
     # --- when drafts are sent ----------------------------------------------------------------
     timezone: str = Field("UTC", description="IANA time zone of the send time, e.g. Europe/Paris.")
-    send_time: dt.time = Field(dt.time(9, 0), description="Local time of day drafts are sent.")
-    tick_seconds: Annotated[int, Field(ge=1)] = Field(
-        60, description="How often the service looks for drafts that are due."
+    send_time: dt.time = Field(
+        dt.time(9, 0),
+        description="Local time of day drafts are sent, e.g. 09:00, without an offset (the "
+        "zone is `timezone`).",
+    )
+    tick_seconds: Annotated[int, Field(ge=1, le=3600)] = Field(
+        60, description="How often the service looks for drafts that are due (1-3600 s)."
     )
     dry_run: bool = Field(
         False,
@@ -100,26 +124,28 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the outbox database; default "
         "sqlite:///<data_dir>/outbox.sqlite3.",
     )
-    retry_initial_seconds: Annotated[float, Field(gt=0)] = Field(
-        60.0, description="Wait before the first retry of a send the mail server deferred."
+    retry_initial_seconds: Annotated[float, Field(ge=1, le=86400, allow_inf_nan=False)] = Field(
+        60.0, description="Wait before the first retry of a deferred send (1-86400 s)."
     )
-    retry_max_seconds: Annotated[float, Field(gt=0)] = Field(
-        1800.0, description="Longest wait between retries (the wait doubles up to this)."
+    retry_max_seconds: Annotated[float, Field(ge=1, le=604800, allow_inf_nan=False)] = Field(
+        1800.0, description="Longest wait between retries; the wait doubles up to it (1-604800 s)."
     )
 
     # --- mail ----------------------------------------------------------------------------------
     smtp_host: str | None = Field(
         None, description="SMTP server. Unset: drafts go to a Maildir outbox under data_dir."
     )
-    smtp_port: int | None = Field(
-        None, description="SMTP port; default 25, 587 (starttls) or 465 (tls)."
+    smtp_port: Annotated[int, Field(ge=1, le=65535)] | None = Field(
+        None, description="SMTP port (1-65535); default 25, 587 (starttls) or 465 (tls)."
     )
     smtp_username: str | None = Field(None, description="SMTP login name.")
     smtp_password: SecretStr | None = Field(None, description="SMTP password (never logged).")
     smtp_security: Literal["none", "starttls", "tls"] = Field(
         "starttls", description="none, starttls, or tls (implicit TLS)."
     )
-    smtp_timeout: float = Field(30.0, description="Seconds to wait for the SMTP server.")
+    smtp_timeout: Annotated[float, Field(ge=0.1, le=600, allow_inf_nan=False)] = Field(
+        30.0, description="Seconds to wait for the SMTP server (0.1-600)."
+    )
     mail_from: str = Field("observances@localhost", description="From address of the drafts.")
     mail_to: Annotated[tuple[str, ...], NoDecode] = Field(
         ("comms@localhost",), description="Recipients, comma-separated."
@@ -137,14 +163,20 @@ class Settings(BaseSettings):
 
     # --- HTTP and feeds ----------------------------------------------------------------------
     host: str = Field("127.0.0.1", description="Address the HTTP server listens on.")
-    port: Annotated[int, Field(ge=1, le=65535)] = Field(8080, description="HTTP port.")
+    port: Annotated[int, Field(ge=1, le=65535)] = Field(8080, description="HTTP port (1-65535).")
     base_url: str | None = Field(
         None, description="Public URL of the server, for subscribe links (default from host)."
     )
-    feed_years_back: Annotated[int, Field(ge=0)] = Field(1, description="Feed starts N years ago.")
-    feed_years_ahead: Annotated[int, Field(ge=0)] = Field(3, description="Feed ends N years on.")
-    feed_alarm_days: Annotated[tuple[int, ...], NoDecode] = Field(
-        (), description="VALARM reminders N days before each event, comma-separated; off if empty."
+    feed_years_back: Annotated[int, Field(ge=0, le=50)] = Field(
+        1, description="Feed starts N years ago (0-50)."
+    )
+    feed_years_ahead: Annotated[int, Field(ge=0, le=50)] = Field(
+        3, description="Feed ends N years on (0-50)."
+    )
+    feed_alarm_days: Annotated[tuple[Annotated[int, Field(ge=0, le=365)], ...], NoDecode] = Field(
+        (),
+        description="VALARM reminders N days (0-365) before each event, comma-separated; off "
+        "if empty.",
     )
     feeds: tuple[FeedSpec, ...] = Field(
         (),
@@ -179,13 +211,53 @@ class Settings(BaseSettings):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
+        unknown = ValueError(
+            f"unknown time zone {_shown(value)}; use an IANA name such as Europe/Paris"
+        )
+        if len(value) > _LONGEST_ZONE:  # the file system, not tzdata, would answer
+            raise unknown
         try:
             zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"unknown time zone {value!r}; use an IANA name such as Europe/Paris"
-            ) from None
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+            raise unknown from None
         return value
+
+    @field_validator("send_time")
+    @classmethod
+    def _local_time(cls, value: dt.time) -> dt.time:
+        if value.tzinfo is not None:
+            raise ValueError(
+                f"{value.isoformat()} has an offset; write the local time of day only, such "
+                "as 09:00 (the zone is the `timezone` setting)"
+            )
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        allowed = "such as sqlite:///data/outbox.sqlite3 or postgresql+psycopg://user@host/db"
+        # only when a URL is given: SQLAlchemy takes 100 ms to import
+        from sqlalchemy.engine import make_url  # noqa: PLC0415
+        from sqlalchemy.exc import ArgumentError  # noqa: PLC0415
+
+        try:
+            url = make_url(value)
+        except (ArgumentError, ValueError):
+            raise ValueError(f"not a database URL; write one {allowed}") from None
+        if url.get_backend_name() not in ("sqlite", "postgresql"):
+            raise ValueError(f"{url.get_backend_name()!r} is not supported; use a URL {allowed}")
+        return value
+
+    @model_validator(mode="after")
+    def _retry_order(self) -> Settings:
+        if self.retry_max_seconds < self.retry_initial_seconds:
+            raise ValueError(
+                "retry_max_seconds is less than retry_initial_seconds; the longest wait must "
+                "be at least the first"
+            )
+        return self
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -242,17 +314,37 @@ def load_settings_with_sources(**overrides: Any) -> tuple[Settings, Sources]:
     try:
         return Settings(**given), sources
     except ValidationError as exc:
-        lines = []
-        for error in exc.errors(include_url=False):
-            name = ".".join(str(part) for part in error["loc"])
-            top = str(error["loc"][0]) if error["loc"] else ""
-            source = sources.get(top, str(path) if path else "default")
-            message = error["msg"].removeprefix("Value error, ")
-            lines.append(
-                f"setting {name} (from {source}): {message}; "
-                "`observances config` shows every setting and where it comes from"
-            )
-        raise InputError("\n".join(lines)) from None
+        errors = exc.errors(include_url=False)
+        raise InputError("\n".join(_describe(e, sources, path) for e in errors)) from None
+    except SettingsError as exc:  # pydantic-settings could not decode a variable's JSON
+        raise InputError(_describe_source_error(exc)) from None
+
+
+def _describe(error: ErrorDetails, sources: Sources, path: Path | None) -> str:
+    """One validation error: the setting, its value, its source (the file and line, or the
+    environment variable), what is wrong and what is allowed (the field's help, which states
+    the range)."""
+    loc = error["loc"]
+    message = error["msg"].removeprefix("Value error, ")
+    if not loc:  # a rule between settings, such as the order of the retry waits
+        return f"settings: {message}"
+    name = ".".join(str(part) for part in loc)
+    top = str(loc[0])
+    source = sources.get(top, str(path) if path else "default")
+    if path is not None and source == str(path):
+        line = _toml_line(path, loc)
+        source = f"{path}:{line}" if line else source
+    field = Settings.model_fields.get(top)
+    if top == "feeds" and len(loc) > 2:  # noqa: PLR2004 - feeds, index, key
+        field = FeedSpec.model_fields.get(str(loc[2]))
+    if error["type"] == "extra_forbidden":
+        message = "no such setting; check its spelling"
+    shown = f" = {_shown(error['input'])}" if error["type"] != "missing" else ""
+    allowed = f" ({field.description})" if field is not None and field.description else ""
+    return (
+        f"setting {name}{shown} (from {source}): {message}{allowed}; "
+        "`observances config` shows every setting and where it comes from"
+    )
 
 
 # --- the settings file `observances init` writes, and the settings reference ------------------
@@ -350,3 +442,39 @@ def settings_file(active: dict[str, str] | None = None) -> str:
         "",
     ]
     return "\n".join(out)
+
+
+def _toml_line(file: Path, loc: tuple[int | str, ...]) -> int | None:
+    """The line of a setting in the TOML file: a top-level key, or a key of the N-th table of
+    an array of tables (`[[feeds]]`)."""
+    try:
+        lines = file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    key, index = str(loc[0]), loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
+    inner = str(loc[2]) if index is not None and len(loc) > 2 else None  # noqa: PLR2004
+    table, seen = "", -1
+    for number, text in enumerate(lines, start=1):
+        header = re.match(r"\s*\[\[?\s*([^\]\s]+)", text)
+        if header:
+            table = header[1]
+            seen += table == key
+            if table == key and seen == index and inner is None:
+                return number
+            continue
+        if re.match(rf"\s*{re.escape(inner or key)}\s*=", text) and (
+            (inner is None and table == "") or (table == key and seen == index)
+        ):
+            return number
+    return None
+
+
+def _describe_source_error(exc: SettingsError) -> str:
+    """pydantic-settings could not decode a value, such as bad JSON in an environment variable."""
+    field = re.search(r'field "([^"]+)"', str(exc))
+    name = field[1] if field else "?"
+    cause = exc.__cause__
+    reason = f"not valid JSON ({cause})" if cause is not None else str(exc)
+    described = Settings.model_fields.get(name)
+    example = f" ({described.description})" if described and described.description else ""
+    return f"environment variable OBSERVANCES_{name.upper()}: {reason}{example}"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import signal
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from observances import clock
 from observances.delivery.planner import Schedule
+from observances.errors import ObservancesError
 from observances.reloading import Live
 
 if TYPE_CHECKING:
@@ -135,13 +137,11 @@ def web_app(
 def serve(settings: Settings, app: Starlette, announce: Callable[[], None]) -> None:
     """`observances serve`: the feeds alone, one process, one worker. `announce` runs once
     the server listens; a port in use raises PortInUseError (exit 1) before it starts."""
-    import uvicorn
-
     from observances.web.listen import bind
-    from observances.web.server import Server
+    from observances.web.server import Server, server_config
 
     sock = bind(settings.host, settings.port)
-    config = uvicorn.Config(app, workers=1, log_level="info")
+    config = server_config(app)
     Server(config, announce=announce).run(sockets=[sock])
 
 
@@ -285,6 +285,7 @@ def assemble(
     first time raises here (exit 2), before the lock is taken."""
     files = live_files(settings, now)
     templates = live_templates(settings.templates_dir, now)
+    writable_data_dir(settings.data_dir)
 
     def provider() -> tuple[Registry, Profile]:
         # each pass looks for edits; the web app polls the same state between ticks
@@ -303,6 +304,35 @@ def assemble(
     return Assembled(service, files, templates)
 
 
+def writable_data_dir(path: Path) -> None:
+    """Create the data directory if needed and prove that a file can be written in it, before
+    anything else does: a missing or read-only directory is one clear error (exit 1), not a
+    traceback from whichever of the lock, the outbox or the Maildir came first."""
+    import getpass
+    import tempfile
+
+    what = f"data directory {path} (the outbox, the Maildir and the instance lock)"
+    fix = "or set OBSERVANCES_DATA_DIR (data_dir) to one that user can write"
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = f"uid {os.getuid()}"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ObservancesError(
+            f"{what}: cannot create it ({exc.strerror}); create it for user {user}, {fix}"
+        ) from None
+    try:
+        handle, probe = tempfile.mkstemp(dir=path, prefix=".write-test-")
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as exc:
+        raise ObservancesError(
+            f"{what}: cannot write in it ({exc.strerror}); make it writable by user {user}, {fix}"
+        ) from None
+
+
 def send_due(settings: Settings, *, dry_run: bool | None = None) -> PassReport:
     """`observances send-due`: one pass of the service that `run` ticks, for cron."""
     return assemble(settings, dry_run=dry_run).service.run_once()
@@ -310,11 +340,9 @@ def send_due(settings: Settings, *, dry_run: bool | None = None) -> PassReport:
 
 def run(settings: Settings, *, use_lock: bool = True) -> None:
     """Serve the feeds and send the drafts until SIGTERM or SIGINT; then exit cleanly."""
-    import uvicorn
-
     from observances.web.app import HealthCheck
     from observances.web.listen import PortInUseError, bind
-    from observances.web.server import Server
+    from observances.web.server import Server, server_config
 
     service, files, templates = assemble(settings, use_lock=use_lock)
 
@@ -325,7 +353,8 @@ def run(settings: Settings, *, use_lock: bool = True) -> None:
     def templates_health() -> HealthCheck:
         # a bad template edit degrades, it does not stop: the last good set is in use
         problems = templates.problems
-        return HealthCheck("templates", True, problems[-1].message if problems else "")
+        detail = "; ".join(p.message for p in problems)
+        return HealthCheck("templates", True, detail, degraded=bool(problems))
 
     app = web_app(
         settings,
@@ -334,7 +363,7 @@ def run(settings: Settings, *, use_lock: bool = True) -> None:
         status=service.status_report,
         templates=templates.current,
     )
-    config = uvicorn.Config(app, workers=1, log_level="info")
+    config = server_config(app)
     address = f"http://{settings.host}:{settings.port}/"
     server = Server(
         config,

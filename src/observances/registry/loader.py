@@ -32,8 +32,11 @@ _TOP_KEYS = ("revision", "tags", "observances")
 
 def load(path: str | os.PathLike[str]) -> Registry:
     """Load and validate the registry at `path`; raise RegistryError listing every problem."""
+    from observances.yamlsource import MAX_BYTES, decode
+
     try:
-        data = FilePath(path).read_bytes()
+        with FilePath(path).open("rb") as file:
+            data = file.read(MAX_BYTES + 1)  # one byte more tells a file over the limit
     except FileNotFoundError:
         message = "no such file; pass --registry PATH or set OBSERVANCES_REGISTRY"
         raise RegistryError([Problem(str(path), None, "", message)]) from None
@@ -45,10 +48,9 @@ def load(path: str | os.PathLike[str]) -> Registry:
     registry = registry_cache.read(cache, key) if cache else None
     if registry is not None:
         return registry
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise RegistryError([Problem(str(path), None, "", f"not UTF-8 text: {exc}")]) from None
+    text, problems = decode(data, str(path))
+    if text is None:
+        raise RegistryError(problems)
     registry = loads(text, str(path))
     if cache is not None:
         _work_out_ahead(registry)
@@ -68,8 +70,11 @@ def _work_out_ahead(registry: Registry) -> None:
 
 def loads(text: str, file: str = "observances.yaml") -> Registry:
     """Validate registry YAML text; `file` names it in problems."""
-    from observances.yamlsource import fast_load
+    from observances.yamlsource import check_text, fast_load
 
+    problems = check_text(text, file)
+    if problems:
+        raise RegistryError(problems)
     data = fast_load(text)
     if data is not None:
         registry, findings = _validate(data)

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import hashlib
+import logging
 import secrets
 import threading
 import time
@@ -36,6 +37,8 @@ from observances.web.pages import Filters, PublicPages, asset, render_page
 from observances.web.state import Loaded
 from observances.words import LANGUAGES
 
+log = logging.getLogger(__name__)
+
 MAX_QUERY = 2048  # a token is 20-100 characters; anything this long is not a subscriber
 MAX_PATH = 1024
 
@@ -47,6 +50,8 @@ class HealthCheck:
     name: str
     ok: bool
     detail: str = ""
+    degraded: bool = False
+    """Working on a fallback (the last good templates): /healthz says degraded, not down."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,7 +332,7 @@ def health(live: Live[Loaded], checks: Sequence[Callable[[], HealthCheck]]) -> d
     """ok; degraded while a reload has failed (the last good version is served, so this is
     no reason to answer 503); unhealthy when a check provided by the service fails."""
     results = [check() for check in checks]
-    state = "degraded" if live.problems else "ok"
+    state = "degraded" if live.problems or any(r.degraded for r in results) else "ok"
     if not all(result.ok for result in results):
         state = "unhealthy"
     loaded = live.current()
@@ -345,4 +350,7 @@ async def _poll(live: Live[Loaded], seconds: float) -> None:
     """Look for edits every `seconds`; loading runs in a thread, off the event loop."""
     while True:
         await asyncio.sleep(seconds)
-        await run_in_threadpool(live.refresh)
+        try:
+            await run_in_threadpool(live.refresh)
+        except Exception:  # never the end of reloading: the next edit is tried again
+            log.exception("looking for edits failed")
