@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/feed_build.py [RUNS]
 
-The full registry (observances.yaml) over the default window (last year to three years on:
-five years) is built RUNS times; the median is printed, with the same events built the naive
+The full registry (observances.yaml) over five years (2025-2029: the default window before
+issue 16, kept so figures compare over time; `all` now serves two, see bench/feed_sizes.py)
+is built RUNS times; the median is printed, with the same events built the naive
 way (`Component.add` for every property, which infers each value's type) for comparison, and
 where the time goes according to cProfile. Results go to stdout only.
 """

@@ -6,6 +6,8 @@ shows its consequences as a reviewable diff.
 - `tests/golden/dates-2000-2040.tsv`: every occurrence of observances.yaml from 2000 to 2040.
 - `tests/golden/drafts/*.md`: statement drafts for a few telling cases (see DRAFTS).
 - `tests/golden/feed-small.ics`: the feed of a small test registry, byte for byte.
+- `tests/golden/feed-descriptions.txt`: events of the served feeds as a subscriber reads them
+  (see DESCRIBED).
 
 `tests/test_snapshots.py` fails when the code computes anything else.
 """
@@ -19,6 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from icalendar import Calendar  # noqa: E402
+
+from observances.calendar.feedset import feed_set  # noqa: E402
 from observances.calendar.ical import CalendarInfo, build  # noqa: E402
 from observances.drafts.render import render  # noqa: E402
 from observances.drafts.templates import TemplateSet  # noqa: E402
@@ -30,6 +35,15 @@ GOLDEN = ROOT / "tests" / "golden"
 DATES = GOLDEN / "dates-2000-2040.tsv"
 DRAFTS_DIR = GOLDEN / "drafts"
 FEED = GOLDEN / "feed-small.ics"
+DESCRIPTIONS = GOLDEN / "feed-descriptions.txt"
+
+DESCRIBED = (
+    ("all", "south-south-cooperation-2027"),  # a day with a history: a date that moved
+    ("all", "interfaith-harmony-week-2027"),  # a week
+    ("all", "ocean-science-decade-2027"),  # a year of a decade
+    ("all", "world-braille-day-2027"),  # a day whose first year no primary source confirms
+    ("marked", "south-south-cooperation-2027"),  # what the team reads: programs, drafts
+)
 
 DRAFTS = (
     ("south-south-cooperation", 2026, "en"),  # the example of the issue: a date that moved
@@ -82,9 +96,33 @@ def feed_small() -> bytes:
     return build(found, FEED_INFO, registry.revision)
 
 
+def descriptions() -> bytes:
+    """The feeds of 2027 as the server builds them (drafts at 09:00 UTC), and the events of
+    DESCRIBED in them: name, title, categories and description, unescaped."""
+    registry = load(ROOT / "observances.yaml")
+    profile = load_profile(ROOT / "profiles" / "aipr.yaml", registry)
+    feeds = feed_set(registry, profile)
+    out: list[str] = []
+    for name in dict.fromkeys(feed for feed, _ in DESCRIBED):
+        body = feeds[name].build(registry, profile, (2027, 2027), send_at="09:00 (UTC)")
+        calendar = Calendar.from_ical(body)
+        out.append(f"# feed {name}: {calendar.calendar_name}\n# {calendar.description}\n")
+        events = {str(e["UID"]).split("@")[0]: e for e in calendar.walk("VEVENT")}
+        for feed, uid in DESCRIBED:
+            if feed != name:
+                continue
+            event = events[uid]
+            categories = ", ".join(event.decoded("CATEGORIES"))
+            out.append(
+                f"## {uid}\nSUMMARY: {event['SUMMARY']}\nCATEGORIES: {categories}\n\n"
+                f"{event['DESCRIPTION']}\n"
+            )
+    return "\n".join(out).encode()
+
+
 def goldens() -> dict[Path, bytes]:
     """Every golden file and the bytes the code gives for it now."""
-    return {DATES: dates_snapshot(), **drafts(), FEED: feed_small()}
+    return {DATES: dates_snapshot(), **drafts(), FEED: feed_small(), DESCRIPTIONS: descriptions()}
 
 
 def main() -> None:

@@ -48,6 +48,8 @@ def public_urls(desk: Desk) -> list[str]:
         path = route.path
         if path.startswith(("/desk", "/login", "/logout", "/status")):
             continue
+        path = path.replace("{name}/{year:int}.{lang}.ics", "all/2020.fr.ics")
+        path = path.replace("{name}/{year:int}.ics", "all/2020.ics")
         path = path.replace("{name}.{lang}.ics", "all.fr.ics").replace("{name}.ics", "all.ics")
         path = path.replace("{name}", "site.js")
         path = path.replace("{id}", SKIPPED[0]).replace("{fmt:str}", "json")

@@ -78,7 +78,7 @@ def test_editions_confirmed_unconfirmed_and_unknown() -> None:
     assert unknown.edition is None
     assert not unknown.edition_confirmed
     feed = build([confirmed, lower_bound, unknown], CalendarInfo("t", "d"), reg.revision).decode()
-    assert "The 24th observance." in feed
+    assert "This is the 24th observance." in feed
     assert feed.count("observance.") == 1  # no number for the unconfirmed or unknown edition
 
 

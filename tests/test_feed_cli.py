@@ -31,10 +31,13 @@ def starts(feed: bytes) -> list[dt.date]:
 
 
 @time_machine.travel(dt.datetime(2018, 7, 1, 12, tzinfo=dt.UTC), tick=False)
-def test_default_window_is_last_year_to_three_years_on() -> None:
+def test_default_window_is_the_feeds_own() -> None:
+    # `all` keeps to this year and the next (feed_windows), a tag's feed to the default window
+    # of one year back and two on: both as the server serves them
     found = starts(run())
-    assert min(found).year == 2017
-    assert max(found).year == 2021
+    assert (min(found).year, max(found).year) == (2018, 2019)
+    tagged = starts(run("--tag", "human-rights"))
+    assert (min(tagged).year, max(tagged).year) == (2017, 2020)
 
 
 def test_years_and_filters() -> None:
@@ -89,10 +92,9 @@ def test_other_filters_make_a_feed_titled_after_them() -> None:
         "world-habitat-day",
     )
     calendar = Calendar.from_ical(feed)
-    assert calendar.calendar_name == "UN observances: human-rights + world-habitat-day"
-    assert calendar.description == (
-        "The observances tagged human-rights and with the id world-habitat-day."
-    )
+    # named after the filter, in words: the theme's name and the observance's
+    assert calendar.calendar_name == "UN observances: human rights + World Habitat Day"
+    assert calendar.description == "United Nations observances: human rights + World Habitat Day."
 
 
 def test_writes_a_file(tmp_path: Path) -> None:

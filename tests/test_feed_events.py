@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar, Component
 
+from observances.calendar.feedset import feed_set
 from observances.calendar.ical import CalendarInfo, build
 from observances.occurrences import occurrences
 from observances.registry import Registry, loads
@@ -70,7 +71,8 @@ def test_weeks_are_one_event_with_an_exclusive_end(registry: Registry) -> None:
 def test_an_international_year_shows_on_its_first_day(registry: Registry) -> None:
     year = events(registry)["indigenous-languages-year-2019@observances"]
     assert dates(year) == (dt.date(2019, 1, 1), dt.date(2019, 1, 2))
-    assert "From 1 January 2019 to 31 December 2019." in str(year["DESCRIPTION"])
+    assert "It runs from 1 January 2019 to 31 December 2019." in str(year["DESCRIPTION"])
+    assert "observance." not in str(year["DESCRIPTION"])  # no "1st observance" of a one-off
 
 
 def test_two_days_in_one_year_get_distinct_uids_whatever_the_window(registry: Registry) -> None:
@@ -86,7 +88,9 @@ def test_two_days_in_one_year_get_distinct_uids_whatever_the_window(registry: Re
 
 def test_description_gives_edition_history_and_sources(registry: Registry) -> None:
     text = str(events(registry)["south-south-cooperation-2019@observances"]["DESCRIPTION"])
-    assert text.startswith("The 16th observance.")
+    first, second = text.splitlines()[:2]
+    assert first.startswith("The General Assembly established the Day by resolution A/RES/58/220")
+    assert second == "This is the 16th observance."
     assert "- 19 December, 2004-2018 (A/RES/58/220)" in text
     assert "- 12 September, from 2019 (TEST/CHANGE/2019)" in text
     assert "A/RES/58/220, adopted 23 December 2003: https://undocs.org/A/RES/58/220" in text
@@ -95,8 +99,11 @@ def test_description_gives_edition_history_and_sources(registry: Registry) -> No
 def test_url_categories_and_transparency(registry: Registry) -> None:
     event = events(registry)["rwanda-genocide-reflection-2019@observances"]
     assert event["URL"] == "https://www.un.org/en/observances/tutsi-genocide-rwanda-day"
-    assert event.decoded("CATEGORIES") == ["atrocity-prevention", "human-rights"]
     assert event["TRANSP"] == "TRANSPARENT"
+    # in a feed of the set, categories carry the themes' names, not the tags
+    served = Calendar.from_ical(feed_set(registry, None)["all"].build(registry, None, (2019, 2019)))
+    rwanda = next(e for e in served.walk("VEVENT") if str(e["UID"]) == str(event["UID"]))
+    assert rwanda.decoded("CATEGORIES") == ["Atrocity prevention", "Human rights"]
 
 
 def test_sequence_and_last_modified_follow_the_entry_revision(registry: Registry) -> None:

@@ -55,8 +55,13 @@ def test_no_recurrence_and_no_clock(feed: bytes) -> None:
     text = feed.decode()
     for word in ("RRULE", "RDATE", "EXDATE", "RECURRENCE-ID"):
         assert word not in text
-    stamps = {line for line in _unfolded(feed) if line.startswith("DTSTAMP")}
-    assert stamps == {"DTSTAMP:20190630T000000Z"}  # the registry's revision
+    lines = _unfolded(feed)
+    stamps = [line.split(":", 1)[1] for line in lines if line.startswith("DTSTAMP")]
+    modified = [line.split(":", 1)[1] for line in lines if line.startswith("LAST-MODIFIED")]
+    # each event's DTSTAMP is its LAST-MODIFIED: an entry's `revised`, else the registry's
+    # revision; never the clock (the calendar's own LAST-MODIFIED comes first)
+    assert stamps == modified[1:]
+    assert set(stamps) == {"20190630T000000Z", "20180201T000000Z"}
 
 
 def test_calendar_properties(feed: bytes) -> None:

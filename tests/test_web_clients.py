@@ -32,8 +32,8 @@ from observances.wiring import feed_options
 
 ROOT = Path(__file__).resolve().parent.parent
 ICALJS = ROOT / "tests" / "clients" / "icaljs"
-TODAY = dt.date(2026, 6, 15)  # window: 2025 to 2029 with the default settings
-FIRST, LAST = dt.date(2025, 1, 1), dt.date(2029, 12, 31)
+TODAY = dt.date(2026, 6, 15)  # `all`: 2026 and 2027 with the default settings
+FIRST, LAST = dt.date(2026, 1, 1), dt.date(2027, 12, 31)
 
 Row = tuple[str, str, str]  # start, exclusive end, name
 

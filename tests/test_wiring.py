@@ -39,8 +39,9 @@ def test_the_web_app_places_its_window_by_the_configured_zone(tmp_path: Path) ->
     files = wiring.live_files(settings, lambda: NEW_YEARS_EVE_NOON)
     app = wiring.web_app(settings, files, now=lambda: NEW_YEARS_EVE_NOON, poll_seconds=0)
     with TestClient(app) as client:
-        status = client.get("/status", headers={"authorization": "Bearer token"})
-        assert status.json()["feed_window"] == [2018, 2022]
+        status = client.get("/status", headers={"authorization": "Bearer token"}).json()
+        assert status["feed_window"] == [2018, 2021]
+        assert status["feed_windows"]["all"] == [2019, 2020]  # feed_windows: this year, next
 
 
 def test_the_draft_renderer_counts_days_on_the_clock_it_is_given(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from observances.wiring import configured_feeds, feed_options
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "tests" / "data" / "registries" / "feed-small.yaml"
-TODAY = dt.date(2018, 6, 15)  # window 2017-2021 with the default settings
+TODAY = dt.date(2018, 6, 15)  # windows: 2017-2020 by default, 2018-2019 for `all`
 STATUS_TOKEN = "status-token-for-tests"
 STATUS_AUTH = {"authorization": f"Bearer {STATUS_TOKEN}"}
 
@@ -56,17 +56,23 @@ def make_app(
     *,
     feeds: tuple[FeedSpec, ...] = (),
     checks: tuple[HealthCheck, ...] = (),
-    today: dt.date = TODAY,
+    today: dt.date | Callable[[], dt.date] = TODAY,
+    now: Callable[[], dt.datetime] = noon_utc,
+    settings: Settings | None = None,
+    stamps: Path | None = None,
 ) -> tuple[Starlette, Live[Loaded]]:
-    """The app over copies of the files, with the default feed window; configured feeds
-    become the calendar's type as `observances run` makes them (wiring.configured_feeds)."""
+    """The app over copies of the files, with the default feed windows (or those of
+    `settings`); configured feeds become the calendar's type as `observances run` makes them
+    (wiring.configured_feeds). `today` and `now` may be clocks a test moves."""
     live = live_files(registry, profile, configured_feeds(Settings(feeds=feeds)), now=noon_utc)
     app = create_app(
         live,
-        feed_options(Settings()),
+        feed_options(settings or Settings()),
         health_checks=[_constant(c) for c in checks],
         status=lambda: {"outbox": {"pending": 0}},
-        today=lambda: today,
+        today=today if callable(today) else (lambda: today),
+        now=now,
+        stamps_path=stamps,
         poll_seconds=0,
         desk=DeskConfig(
             Accounts({}),

@@ -171,12 +171,27 @@ class Settings(BaseSettings):
         1, description="Feed starts N years ago (0-50)."
     )
     feed_years_ahead: Annotated[int, Field(ge=0, le=50)] = Field(
-        3, description="Feed ends N years on (0-50)."
+        2, description="Feed ends N years on (0-50)."
+    )
+    feed_windows: dict[
+        str, tuple[Annotated[int, Field(ge=0, le=50)], Annotated[int, Field(ge=0, le=50)]]
+    ] = Field(
+        {"all": (0, 1)},
+        description="Per-feed windows, [years back, years ahead] (0-50 each), for a feed the "
+        "default window would take past the budget of 1 MB and 1,000 events (docs/feeds.md); "
+        'as JSON: {"all": [0, 1]}.',
     )
     feed_alarm_days: Annotated[tuple[Annotated[int, Field(ge=0, le=365)], ...], NoDecode] = Field(
         (),
         description="VALARM reminders N days (0-365) before each event, comma-separated; off "
         "if empty.",
+    )
+    feed_marked_alarm_days: Annotated[tuple[Annotated[int, Field(ge=0, le=365)], ...], NoDecode] = (
+        Field(
+            (),
+            description="VALARM reminders in the `marked` feed only, N days before each event, "
+            "comma-separated; off if empty (then feed_alarm_days applies).",
+        )
     )
     feeds: tuple[FeedSpec, ...] = Field(
         (),
@@ -206,7 +221,9 @@ class Settings(BaseSettings):
         "attempt waits this long, doubling up to 30 s.",
     )
 
-    _split = field_validator("mail_to", "feed_alarm_days", mode="before")(_split_commas)
+    _split = field_validator("mail_to", "feed_alarm_days", "feed_marked_alarm_days", mode="before")(
+        _split_commas
+    )
 
     @field_validator("timezone")
     @classmethod

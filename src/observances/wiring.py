@@ -72,7 +72,12 @@ def feed_options(settings: Settings) -> FeedOptions:
     from observances.calendar.feedset import FeedOptions
 
     return FeedOptions(
-        settings.feed_years_back, settings.feed_years_ahead, settings.feed_alarm_days
+        settings.feed_years_back,
+        settings.feed_years_ahead,
+        settings.feed_alarm_days,
+        windows=dict(settings.feed_windows),
+        send_at=f"{settings.send_time:%H:%M} ({settings.timezone})",
+        marked_alarm_days=settings.feed_marked_alarm_days,
     )
 
 
@@ -115,7 +120,18 @@ def web_app(
     """The app, with the team's workspace (docs/desk.md) over the outbox of the settings when
     an account or a status token is configured; `templates` renders its drafts (default: the
     templates directory, read once)."""
+    from observances.calendar.feedset import over_budget
+    from observances.errors import InputError
     from observances.web.app import create_app
+
+    options, today = feed_options(settings), local_today(settings, now)
+    loaded = files.current()
+    # a window that a settings edit widened past the budget stops the start, with the way out
+    too_big = over_budget(
+        loaded.feeds, loaded.registry, loaded.profile, options, today(), events_only=True
+    )
+    if too_big:
+        raise InputError("\n".join(str(exc) for exc in too_big))
 
     desk = None  # no account and no status token: nobody could use a workspace, none is made
     if settings.users or settings.status_token:
@@ -124,8 +140,10 @@ def web_app(
         desk = desk_config(settings, files, templates, status, now=now)
     return create_app(
         files,
-        feed_options(settings),
-        today=local_today(settings, now),
+        options,
+        today=today,
+        now=now,
+        stamps_path=settings.data_dir / "feed-stamps.json",
         base_url=settings.base_url,
         health_checks=health_checks,
         status=status,

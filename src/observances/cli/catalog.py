@@ -70,6 +70,40 @@ def validate(registry_path: str | None) -> None:
             for c in registry.name_coverage()
         )
     )
+    _check_feed_budgets(registry_path)
+
+
+def _check_feed_budgets(registry_path: str | None) -> None:
+    """Every feed the server would serve today, built: one over the budget is an error (exit
+    2) naming it, its size and the way out."""
+    from observances import wiring
+    from observances.calendar.feedset import feed_set, over_budget
+    from observances.cli.options import settings_with
+    from observances.errors import InputError, RegistryError
+    from observances.profile import load_profile
+
+    settings = settings_with(registry_path)
+    registry = load_registry(settings.registry)
+    try:
+        profile = load_profile(settings.profile, registry)
+    except RegistryError as exc:
+        # another registry than the profile's (a draft, a test file): the registry itself is
+        # valid, and the feeds of the profile's own registry are what the server would serve
+        click.echo(
+            f"note: feeds not checked against the budget: the profile {settings.profile} does "
+            f"not fit this registry ({len(exc.problems)} problems; see `observances plan`)",
+            err=True,
+        )
+        return
+    options = wiring.feed_options(settings)
+    feeds = feed_set(registry, profile, wiring.configured_feeds(settings))
+    problems = over_budget(feeds, registry, profile, options, wiring.local_today(settings)())
+    if problems:
+        raise InputError("\n".join(str(exc) for exc in problems))
+    click.echo(
+        f"feeds: {len(feeds)} within the budget of {options.budget.max_bytes:,} bytes and "
+        f"{options.budget.max_events:,} events"
+    )
 
 
 @click.command("list")

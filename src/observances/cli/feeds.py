@@ -50,8 +50,10 @@ def feed(
     language: str,
     output: BinaryIO,
 ) -> None:
-    """Write an iCalendar feed. Default window: the server's, from 1 January feed_years_back
-    years ago to 31 December feed_years_ahead years on (settings; 1 and 3 unless changed)."""
+    """Write an iCalendar feed. Default window: the server's for that feed, from 1 January
+    feed_years_back years ago to 31 December feed_years_ahead years on (settings: 1 and 2, and
+    feed_windows for `all`: this year and next). A feed over the budget (1 MB, 1,000 events)
+    is refused, as the server would (docs/feeds.md)."""
     import dataclasses
 
     from observances import wiring
@@ -64,8 +66,23 @@ def feed(
         raise click.UsageError("give one of --to, --days and --years")
     settings = settings_with(registry_path, profile_path)
     options = wiring.feed_options(settings)
-    # the server's window by default: the same "today", in the configured zone
-    first_year, last_year = options.years(wiring.local_today(settings)())
+    registry = load_registry(settings.registry)
+    profile = None  # only a feed of what the organization marks reads the profile
+    if marked:
+        from observances.profile import load_profile
+
+        profile = load_profile(settings.profile, registry)
+    # the server's feed set, so that `all`, `marked` and a tag's feed are the bytes it serves
+    chosen = selection(
+        feed_set(registry, profile), profile, tags=tags, ids=ids, marked=marked, registry=registry
+    )
+    if kinds:
+        only = ", ".join(kinds)
+        chosen = dataclasses.replace(
+            chosen, name="selection", kinds=kinds, description=f"{chosen.description} ({only})"
+        )
+    # the server's window for this feed by default: the same "today", in the configured zone
+    first_year, last_year = options.years(wiring.local_today(settings)(), chosen.name)
     first = start or dt.date(first_year, 1, 1)
     if years is not None:
         last = dt.date(first.year + years - 1, 12, 31)
@@ -75,29 +92,37 @@ def feed(
         last = end or dt.date(max(first.year, last_year), 12, 31)
     if last < first:
         raise click.BadParameter(f"{last} is before --from {first}", param_hint="--to")
-    registry = load_registry(settings.registry)
-    profile = None  # only a feed of what the organization marks reads the profile
-    if marked:
-        from observances.profile import load_profile
-
-        profile = load_profile(settings.profile, registry)
-    # the server's feed set, so that `all`, `marked` and a tag's feed are the bytes it serves
-    chosen = selection(feed_set(registry, profile), profile, tags=tags, ids=ids, marked=marked)
-    if kinds:
-        only = ", ".join(kinds)
-        chosen = dataclasses.replace(
-            chosen, name="selection", kinds=kinds, description=f"{chosen.description} ({only})"
-        )
+    alarms = options.alarms(chosen)
     if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31):
         whole = (first.year, last.year)
-        output.write(chosen.build(registry, profile, whole, options.alarm_days, language))
+        # over the budget is an error here too (OverBudget, exit 2): the file is for subscribers
+        output.write(
+            chosen.build(
+                registry,
+                profile,
+                whole,
+                alarms,
+                language,
+                budget=options.budget,
+                send_at=options.send_at,
+            )
+        )
         return
-    from observances.calendar.ical import CalendarInfo, build
     from observances.occurrences import occurrences
 
-    info = CalendarInfo(chosen.title, chosen.description, alarm_days=options.alarm_days)
     found = occurrences(chosen.observances(registry, profile), first, last)
-    output.write(build(found, info, registry.revision, language))
+    output.write(
+        chosen.build_occurrences(
+            found,
+            registry,
+            profile,
+            (first.year, last.year),
+            alarms,
+            language,
+            budget=options.budget,
+            send_at=options.send_at,
+        )
+    )
 
 
 @click.command()

@@ -27,7 +27,7 @@ _HINTS = {
     "nth": "a fifth weekday is missing from most months, so a rule says `last` instead",
 }
 
-_TOP_KEYS = ("revision", "tags", "observances")
+_TOP_KEYS = ("revision", "tags", "themes", "observances")
 
 
 def load(path: str | os.PathLike[str]) -> Registry:
@@ -133,7 +133,11 @@ def _validate(data: Any) -> tuple[Registry | None, list[Finding]]:
     header: Registry | None = None
     try:
         header = TypeAdapter(Registry).validate_python(
-            {"revision": data.get("revision"), "tags": data.get("tags")}
+            {
+                "revision": data.get("revision"),
+                "tags": data.get("tags"),
+                "themes": data.get("themes") or {},
+            }
         )
     except ValidationError as exc:
         findings += validation_findings(data, (), exc, _HINTS)
@@ -152,7 +156,12 @@ def _validate(data: Any) -> tuple[Registry | None, list[Finding]]:
     if header is None:
         return None, findings
     findings += check(valid, header.tags)
-    registry = Registry(header.revision, header.tags, tuple(obs for _, obs in valid))
+    findings += [
+        (("themes", tag), f"not a tag; themes name tags: {', '.join(sorted(header.tags))}")
+        for tag in header.themes
+        if tag not in header.tags
+    ]
+    registry = Registry(header.revision, header.tags, tuple(obs for _, obs in valid), header.themes)
     return (None if findings else registry), findings
 
 

@@ -343,6 +343,14 @@ class Registry:
     revision: dt.date
     tags: dict[str, str]
     observances: tuple[Observance, ...] = field(default=())
+    themes: dict[str, str] = field(default_factory=dict)
+    """A tag's name for people ("Peace and security"), where the tag's words alone do not
+    give it; see `theme`."""
+
+    def theme(self, tag: str) -> str:
+        """The tag as a calendar app shows it: its `themes` name, else its words ("human-rights"
+        -> "Human rights")."""
+        return self.themes.get(tag) or tag.replace("-", " ").capitalize()
 
     @cached_property
     def by_id(self) -> dict[str, Observance]:

@@ -16,9 +16,10 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -28,7 +29,8 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from observances.calendar.feedset import Feed, FeedOptions
+from observances.calendar.feedset import Feed, FeedOptions, OverBudget
+from observances.calendar.stamps import StampBook
 from observances.reloading import Live
 from observances.web import views
 from observances.web.auth import Accounts, Sessions
@@ -64,60 +66,110 @@ class Rendered:
     headers: dict[str, str]
 
 
-def render(
-    feed: Feed,
-    loaded: Loaded,
-    years: tuple[int, int],
-    alarm_days: tuple[int, ...],
-    language: str = "en",
-) -> Rendered:
-    body = feed.build(loaded.registry, loaded.profile, years, alarm_days, language)
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'  # strong: from the bytes served
-    revision = loaded.registry.revision
-    modified = format_datetime(
-        dt.datetime(revision.year, revision.month, revision.day, tzinfo=dt.UTC), usegmt=True
-    )
-    headers = {
-        "content-type": "text/calendar; charset=utf-8",
-        "content-disposition": f'inline; filename="{feed.filename_in(language)}"',
-        "etag": etag,
-        "last-modified": modified,
-        # private feeds must not sit in shared caches; an hour matches no client's poll anyway
-        "cache-control": ("private" if feed.private else "public") + ", max-age=3600",
-    }
-    return Rendered(body, etag, modified, headers)
+ARCHIVE_KEEP = 32
+"""Archive feeds kept built at once; a crawler walking every past year must not fill memory."""
 
 
 class FeedCache:
-    """Rendered feeds for one registry generation and window; cleared when either changes."""
+    """Rendered feeds by feed, window and registry generation, and when each feed's bytes were
+    first served.
 
-    def __init__(self, alarm_days: tuple[int, ...]) -> None:
-        self._alarm_days = alarm_days
-        self._key: tuple[int, tuple[int, int]] | None = None
-        self._feeds: dict[str, Rendered] = {}
+    Last-Modified is the time this server first produced the bytes it serves (a digest history
+    per feed), not a date taken from the inputs: the bytes also change with the profile, the
+    feed settings, the language and the window's shift on 1 January, which no input's date
+    says. When the digest changes, Last-Modified moves to now, and at least one second past
+    the previous value, so `If-Modified-Since` can only answer 304 for bytes the client has
+    seen. A restart starts the history anew: every feed is then "modified" at start-up, which
+    costs each client one full download and never a stale calendar."""
+
+    def __init__(
+        self,
+        options: FeedOptions,
+        now: Callable[[], dt.datetime],
+        stamps_path: Path | None = None,
+    ) -> None:
+        self._options = options
+        self._now = now
+        # events' SEQUENCE and LAST-MODIFIED by content (calendar/stamps.py), kept in a file
+        # when there is one, so that a restart does not send a SEQUENCE back down
+        self._stamps_path = stamps_path
+        self._stamps = StampBook()
+        if stamps_path is not None and stamps_path.exists():
+            self._stamps = StampBook.from_json(stamps_path.read_text(encoding="utf-8"))
+        self._feeds: dict[tuple[str, tuple[int, int]], tuple[int, Rendered]] = {}
+        self._seen: dict[str, tuple[str, dt.datetime]] = {}  # key -> (etag, first served)
         self._lock = threading.Lock()
         self.builds = 0  # how many feeds were built: tests check a 304 builds nothing
 
-    def get(
-        self, loaded: Loaded, years: tuple[int, int], name: str, language: str = "en"
-    ) -> Rendered | None:
-        if self._key != (loaded.generation, years):
+    def get(self, loaded: Loaded, key: str, years: tuple[int, int]) -> Rendered | None:
+        hit = self._feeds.get((key, years))
+        if hit is None or hit[0] != loaded.generation:
             return None
-        return self._feeds.get(f"{name}.{language}")
+        return hit[1]
 
     def render(
-        self, loaded: Loaded, years: tuple[int, int], feed: Feed, language: str = "en"
+        self, loaded: Loaded, key: str, years: tuple[int, int], feed: Feed, language: str = "en"
     ) -> Rendered:
+        """Build the feed `key` ("all", "all.fr", "all/2019" for an archive, "all/2019.fr")
+        in `language`; raises OverBudget."""
         with self._lock:  # concurrent misses build once
-            key = (loaded.generation, years)
-            if self._key != key:
-                self._key, self._feeds = key, {}
-            rendered = self._feeds.get(f"{feed.name}.{language}")
-            if rendered is None:
-                rendered = render(feed, loaded, years, self._alarm_days, language)
-                self._feeds[f"{feed.name}.{language}"] = rendered
-                self.builds += 1
+            hit = self.get(loaded, key, years)
+            if hit is not None:
+                return hit
+            options = self._options
+            stamper = self._stamps.for_feed(key, self._now().astimezone(dt.UTC))
+            body = feed.build(
+                loaded.registry,
+                loaded.profile,
+                years,
+                options.alarms(feed),
+                language,
+                budget=options.budget,
+                stamper=stamper,
+                send_at=options.send_at,
+            )
+            self.builds += 1
+            self._save_stamps()
+            etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'  # strong: from the bytes
+            modified = format_datetime(self._first_served(key, etag), usegmt=True)
+            headers = {
+                "content-type": "text/calendar; charset=utf-8",
+                "content-disposition": f'inline; filename="{key.replace("/", "-")}.ics"',
+                "etag": etag,
+                "last-modified": modified,
+                # private feeds must not sit in shared caches; an hour matches no client's poll
+                "cache-control": ("private" if feed.private else "public") + ", max-age=3600",
+            }
+            rendered = Rendered(body, etag, modified, headers)
+            kept = {
+                k: v
+                for k, v in self._feeds.items()
+                if v[0] == loaded.generation and k != (key, years)
+            }
+            if len(kept) >= ARCHIVE_KEEP + len(loaded.feeds):
+                oldest = next((k for k in kept if "/" in k[0]), None)  # the oldest archive
+                kept.pop(oldest, None)  # type: ignore[arg-type]
+            kept[(key, years)] = (loaded.generation, rendered)
+            self._feeds = kept
             return rendered
+
+    def _save_stamps(self) -> None:
+        if self._stamps_path is None or not self._stamps.changed:
+            return
+        partial = self._stamps_path.with_suffix(".partial")
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(self._stamps.to_json(), encoding="utf-8")
+        partial.replace(self._stamps_path)  # atomic: a crash leaves the old file whole
+
+    def _first_served(self, key: str, etag: str) -> dt.datetime:
+        now = self._now().astimezone(dt.UTC).replace(microsecond=0)
+        seen = self._seen.get(key)
+        if seen is not None and seen[0] == etag:
+            return seen[1]
+        if seen is not None and now <= seen[1]:
+            now = seen[1] + dt.timedelta(seconds=1)  # changed within a second, or clock behind
+        self._seen[key] = (etag, now)
+        return now
 
 
 def not_modified(request: Request, rendered: Rendered) -> bool:
@@ -191,6 +243,8 @@ def create_app(  # noqa: PLR0915 - one closure per route, as before the public p
     options: FeedOptions,
     *,
     today: Callable[[], dt.date],
+    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    stamps_path: Path | None = None,
     base_url: str | None = None,
     health_checks: Sequence[Callable[[], HealthCheck]] = (),
     status: Callable[[], dict[str, Any]] | None = None,
@@ -202,7 +256,7 @@ def create_app(  # noqa: PLR0915 - one closure per route, as before the public p
     days; `base_url` is the public address for subscribe links (default: the request's). The
     service adds its heartbeat through `health_checks` and its outbox through `status`;
     `desk` is the team's workspace (none: the workspace and /status refuse everybody)."""
-    cache = FeedCache(options.alarm_days)
+    cache = FeedCache(options, now, stamps_path)
     pages = PublicPages()
     if desk is None:
         desk = DeskConfig(
@@ -214,8 +268,8 @@ def create_app(  # noqa: PLR0915 - one closure per route, as before the public p
         session = current_session(request, sessions)
         return session.user if session else None
 
-    def window() -> tuple[int, int]:
-        return options.years(today())
+    def window(name: str | None = None) -> tuple[int, int]:
+        return options.years(today(), name)
 
     def not_found() -> Response:
         # the same answer for an unknown feed and a wrong token: existence does not leak
@@ -226,14 +280,20 @@ def create_app(  # noqa: PLR0915 - one closure per route, as before the public p
         found = loaded.feeds.get(request.path_params["name"])
         if found is None or not found.allows(request.query_params.get("token")):
             return not_found()
-        # /feeds/<name>.<lang>.ics: names and descriptions in one of the UN languages
-        language = request.path_params.get("lang", "en")
-        if language not in LANGUAGES:
+        where = _feed_key(loaded, found, request.path_params, today(), options)
+        if where is None:
             return not_found()
-        years = window()
-        rendered = cache.get(loaded, years, found.name, language)
+        key, years, language = where
+        rendered = cache.get(loaded, key, years)
         if rendered is None:  # first request after a change: build off the event loop
-            rendered = await run_in_threadpool(cache.render, loaded, years, found, language)
+            try:
+                rendered = await run_in_threadpool(
+                    cache.render, loaded, key, years, found, language
+                )
+            except OverBudget as exc:
+                # a client keeps its last copy on a 5xx; a partial calendar it would not
+                log.error("%s", exc)
+                return PlainTextResponse(f"{exc}\n", status_code=503)
         if not_modified(request, rendered):
             headers = {k: v for k, v in rendered.headers.items() if k != "content-type"}
             return Response(status_code=304, headers=headers)
@@ -290,6 +350,9 @@ def create_app(  # noqa: PLR0915 - one closure per route, as before the public p
         body = health(live, health_checks)
         body["feeds"] = [f.name for f in loaded.feeds.values() if not f.private]
         body["feed_window"] = list(window())
+        body["feed_windows"] = {
+            f.name: list(window(f.name)) for f in loaded.feeds.values() if not f.private
+        }
         body["feed_builds"] = cache.builds
         # without a service in this process (`serve`), the outbox as the desk reads it
         report = status or (desk.backend.report if desk.backend is not None else None)
@@ -313,6 +376,8 @@ def create_app(  # noqa: PLR0915 - one closure per route, as before the public p
         # before "{name}.ics", which would take "all.fr" for a name
         Route("/feeds/{name}.{lang}.ics", feed, methods=["GET", "HEAD"]),
         Route("/feeds/{name}.ics", feed, methods=["GET", "HEAD"]),
+        Route("/feeds/{name}/{year:int}.{lang}.ics", feed, methods=["GET", "HEAD"]),
+        Route("/feeds/{name}/{year:int}.ics", feed, methods=["GET", "HEAD"]),
         Route("/observances/{id}", observance, methods=["GET", "HEAD"]),
         Route("/data/observances.{fmt:str}", data, methods=["GET", "HEAD"]),
         Route("/assets/{name}", assets, methods=["GET", "HEAD"]),
@@ -344,6 +409,36 @@ def health(live: Live[Loaded], checks: Sequence[Callable[[], HealthCheck]]) -> d
         "problems": [p.as_json() for p in live.problems],
         "checks": [{"name": r.name, "ok": r.ok, "detail": r.detail} for r in results],
     }
+
+
+def _feed_key(
+    loaded: Loaded,
+    feed: Feed,
+    params: Mapping[str, Any],
+    today: dt.date,
+    options: FeedOptions,
+) -> tuple[str, tuple[int, int], str] | None:
+    """The cache key, years and language of a feed request (None: no such feed). The years
+    are the feed's window, or for an archive (`/feeds/<name>/<year>.ics`) one past year from
+    the registry's first year on; `/feeds/<name>.<lang>.ics` is in one of the UN languages."""
+    language = params.get("lang", "en")
+    if language not in LANGUAGES:
+        return None
+    suffix = "" if language == "en" else f".{language}"
+    year = params.get("year")
+    if year is None:
+        return f"{feed.name}{suffix}", options.years(today, feed.name), language
+    if not earliest_year(loaded) <= year < today.year:
+        return None
+    return f"{feed.name}/{year}{suffix}", (year, year), language
+
+
+def earliest_year(loaded: Loaded) -> int:
+    """The first year any observance was held: archives start there."""
+    return min(
+        (span.since for obs in loaded.registry.observances for span in obs.dates),
+        default=dt.MINYEAR,
+    )
 
 
 async def _poll(live: Live[Loaded], seconds: float) -> None:

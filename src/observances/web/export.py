@@ -26,12 +26,21 @@ def export_site(
     export will be served at (no trailing slash), for the subscribe links."""
     pages = PublicPages(static=True)
     files: dict[str, bytes] = {}
-    years = options.years(today)
     for feed in loaded.feeds.values():
         if feed.private:
             continue
+        years = options.years(today, feed.name)
         for language in LANGUAGES:  # /feeds/<name>.ics, and .<lang>.ics for the others
-            body = feed.build(loaded.registry, loaded.profile, years, options.alarm_days, language)
+            # DTSTAMP from the registry's dates (the default stamper): the same bytes each run
+            body = feed.build(
+                loaded.registry,
+                loaded.profile,
+                years,
+                options.alarms(feed),
+                language,
+                budget=options.budget,
+                send_at=options.send_at,
+            )
             files[f"feeds/{feed.filename_in(language)}"] = body
     files["index.html"] = pages.index(loaded, base, today, Filters(), None).encode()
     for obs in loaded.registry.observances:

@@ -203,3 +203,75 @@ class Wording(ABC):
     @abstractmethod
     def holder_of(self, title: str) -> str:
         """A person known only by title: "the Executive Director"."""
+
+    # --- feeds (issue 16): calendar names and event descriptions --------------------------------
+    # Kept in one section, apart from the drafts' and emails' sentences, so that edits to the
+    # two merge cleanly. A feed reads in a calendar app, to a subscriber: no internal notes.
+    # Not abstract: English feeds use them (Spanish has them too); a feed in another language
+    # words its events in calendar/localized.py, so a language without them says so by name.
+
+    def feed_all(self) -> tuple[str, str]:
+        """The `all` feed's name and description."""
+        raise NotImplementedError(f"no feed wording in {self.language!r}")
+
+    def feed_theme(self, theme: str, about: str) -> tuple[str, str]:
+        """A tag's feed: "UN observances: human rights", and what the tag covers."""
+        raise NotImplementedError(f"no feed wording in {self.language!r}")
+
+    def feed_marked(self, short_name: str) -> tuple[str, str]:
+        """The feed of what the organization marks: "Observances AIPR marks", "... with the
+        dates its drafts go out"."""
+        raise NotImplementedError(f"no feed wording in {self.language!r}")
+
+    def feed_filtered(self, label: str, short_name: str | None) -> tuple[str, str]:
+        """A feed of named observances or themes (`label`), of what `short_name` marks when
+        given: named after its filter."""
+        raise NotImplementedError(f"no feed wording in {self.language!r}")
+
+    def feed_configured(self, name: str) -> tuple[str, str]:
+        """A configured feed without a title, named after its URL name."""
+        raise NotImplementedError(f"no feed wording in {self.language!r}")
+
+    def feed_edition(self, n: int, kind: Kind) -> str:
+        """The edition, when confirmed: "This is the 24th observance."."""
+        raise NotImplementedError(f"no feed wording in {self.language!r}")
+
+    def feed_runs(self, start: dt.date, end: dt.date) -> str:
+        """A multi-day occurrence: "It runs from 1 to 7 February 2027."."""
+        raise NotImplementedError(f"no feed wording in {self.language!r}")
+
+    def feed_provisional(self, body: str) -> str:
+        """A date computed ahead of the body's announcement, for a subscriber."""
+        raise NotImplementedError(f"no feed wording in {self.language!r}")
+
+    def feed_page(self, url: str) -> str:
+        """The observance's UN page: "UN page: https://..."."""
+        raise NotImplementedError(f"no feed wording in {self.language!r}")
+
+    def feed_heading(self, what: str) -> str:
+        """A heading of the history: `what` is "dates", "former names" or "sources"."""
+        raise NotImplementedError(f"no feed wording in {self.language!r}")
+
+    def feed_former_name(self, name: str, until: int, symbol: str) -> str:
+        """A former name, the last year it was used and the act that changed it."""
+        raise NotImplementedError(f"no feed wording in {self.language!r}")
+
+    def feed_move(self, year: int, moved_from: dt.date, moved_to: dt.date, symbol: str) -> str:
+        """A one-off move in one year."""
+        raise NotImplementedError(f"no feed wording in {self.language!r}")
+
+    def feed_source(self, symbol: str, adopted: dt.date | None, url: str | None) -> str:
+        """A source: its symbol, when it was adopted, where to read it."""
+        raise NotImplementedError(f"no feed wording in {self.language!r}")
+
+    def feed_unverified(self, facts: tuple[str, ...]) -> str:
+        """The facts not yet confirmed (`FactKind` values), for a subscriber."""
+        raise NotImplementedError(f"no feed wording in {self.language!r}")
+
+    def feed_marks(self, name: str, programs: tuple[str, ...]) -> str:
+        """The organization marks this observance; the programs it concerns."""
+        raise NotImplementedError(f"no feed wording in {self.language!r}")
+
+    def feed_drafts(self, sends: tuple[tuple[dt.date, int], ...], at: str) -> str:
+        """When each draft email goes: (local date, days before) pairs, at a local time."""
+        raise NotImplementedError(f"no feed wording in {self.language!r}")

@@ -269,3 +269,80 @@ class English(Wording):
 
     def holder_of(self, title: str) -> str:
         return f"the {title}"
+
+    # --- feeds (issue 16): calendar names and event descriptions --------------------------------
+
+    def feed_all(self) -> tuple[str, str]:
+        return (
+            "UN observances",
+            "The observances of the United Nations: international days, weeks, years and "
+            "decades, with the acts that proclaimed them.",
+        )
+
+    def feed_theme(self, theme: str, about: str) -> tuple[str, str]:
+        return (f"UN observances: {theme.lower()}", f"United Nations observances about {about}.")
+
+    def feed_marked(self, short_name: str) -> tuple[str, str]:
+        return (
+            f"Observances {short_name} marks",
+            f"Observances {short_name} marks, with the dates its drafts go out.",
+        )
+
+    def feed_filtered(self, label: str, short_name: str | None) -> tuple[str, str]:
+        if short_name:
+            return (
+                f"Observances {short_name} marks: {label}",
+                f"Observances {short_name} marks, of {label}, with the dates its drafts go out.",
+            )
+        return (f"UN observances: {label}", f"United Nations observances: {label}.")
+
+    def feed_configured(self, name: str) -> tuple[str, str]:
+        return (f"UN observances: {name}", f"United Nations observances of the feed {name}.")
+
+    def feed_edition(self, n: int, kind: Kind) -> str:  # noqa: ARG002 - English has no gender
+        return f"This is the {ordinal(n)} observance."
+
+    def feed_runs(self, start: dt.date, end: dt.date) -> str:
+        return f"It runs from {long_date(start)} to {long_date(end)}."
+
+    def feed_provisional(self, body: str) -> str:
+        return (
+            f"The date is provisional: computed from the full moon until the {body} announces it."
+        )
+
+    def feed_page(self, url: str) -> str:
+        return f"UN page: {url}"
+
+    def feed_heading(self, what: str) -> str:
+        return {"dates": "Dates", "former names": "Former names", "sources": "Sources"}[what] + ":"
+
+    def feed_former_name(self, name: str, until: int, symbol: str) -> str:
+        return f"{name} (until {until}; {symbol})"
+
+    def feed_move(self, year: int, moved_from: dt.date, moved_to: dt.date, symbol: str) -> str:
+        return f"in {year}: moved from {long_date(moved_from)} to {long_date(moved_to)} ({symbol})"
+
+    def feed_source(self, symbol: str, adopted: dt.date | None, url: str | None) -> str:
+        when = f", adopted {long_date(adopted)}" if adopted else ""
+        return f"{symbol}{when}" + (f": {url}" if url else "")
+
+    def feed_unverified(self, facts: tuple[str, ...]) -> str:
+        return f"Not yet verified: {self.unverified(facts)}."
+
+    def feed_marks(self, name: str, programs: tuple[str, ...]) -> str:
+        text = f"{name} marks this observance."
+        if programs:
+            listed = ", ".join(programs[:-1]) + (" and " if len(programs) > 1 else "")
+            text += f" Programs: {listed}{programs[-1]}."
+        return text
+
+    def feed_drafts(self, sends: tuple[tuple[dt.date, int], ...], at: str) -> str:
+        items = [
+            f"{long_date(day)} ({days} day{'' if days == 1 else 's'} before)" for day, days in sends
+        ]
+        joined = "; ".join(items)
+        return (
+            f"Draft emails go out on {joined}, at {at}."
+            if len(items) > 1
+            else (f"The draft email goes out on {joined}, at {at}.")
+        )

@@ -263,3 +263,88 @@ class Spanish(Wording):
 
     def holder_of(self, title: str) -> str:
         return f"quien ocupa el cargo «{title}»"
+
+    # --- feeds (issue 16): calendar names and event descriptions --------------------------------
+
+    def feed_all(self) -> tuple[str, str]:
+        return (
+            "Observancias de la ONU",
+            "Las observancias de las Naciones Unidas: días, semanas, años y decenios "
+            "internacionales, con los actos que los proclamaron.",
+        )
+
+    def feed_theme(self, theme: str, about: str) -> tuple[str, str]:
+        return (f"Observancias de la ONU: {theme.lower()}", f"Observancias sobre {about}.")
+
+    def feed_marked(self, short_name: str) -> tuple[str, str]:
+        return (
+            f"Observancias que celebra {short_name}",
+            f"Observancias que celebra {short_name}, con las fechas de envío de sus borradores.",
+        )
+
+    def feed_filtered(self, label: str, short_name: str | None) -> tuple[str, str]:
+        if short_name:
+            return (
+                f"Observancias que celebra {short_name}: {label}",
+                f"Observancias que celebra {short_name}, de {label}, con las fechas de envío "
+                "de sus borradores.",
+            )
+        return (
+            f"Observancias de la ONU: {label}",
+            f"Observancias de las Naciones Unidas: {label}.",
+        )
+
+    def feed_configured(self, name: str) -> tuple[str, str]:
+        return (f"Observancias de la ONU: {name}", f"Observancias del calendario {name}.")
+
+    def feed_edition(self, n: int, kind: Kind) -> str:
+        return f"Es la {n}.ª edición de {self.the_noun(kind)}."
+
+    def feed_runs(self, start: dt.date, end: dt.date) -> str:
+        return f"Del {self.long_date(start)} al {self.long_date(end)}."
+
+    def feed_provisional(self, body: str) -> str:
+        return f"Fecha provisional, calculada por la luna llena hasta que la {body} la anuncie."
+
+    def feed_page(self, url: str) -> str:
+        return f"Página de la ONU: {url}"
+
+    def feed_heading(self, what: str) -> str:
+        return {"dates": "Fechas", "former names": "Nombres anteriores", "sources": "Fuentes"}[
+            what
+        ] + ":"
+
+    def feed_former_name(self, name: str, until: int, symbol: str) -> str:
+        return f"{name} (hasta {until}; {symbol})"
+
+    def feed_move(self, year: int, moved_from: dt.date, moved_to: dt.date, symbol: str) -> str:
+        return (
+            f"en {year}: trasladado del {self.long_date(moved_from)} al "
+            f"{self.long_date(moved_to)} ({symbol})"
+        )
+
+    def feed_source(self, symbol: str, adopted: dt.date | None, url: str | None) -> str:
+        when = f", aprobada el {self.long_date(adopted)}" if adopted else ""
+        return f"{symbol}{when}" + (f": {url}" if url else "")
+
+    def feed_unverified(self, facts: tuple[str, ...]) -> str:
+        return f"Sin verificar: {self.unverified(facts)}."
+
+    def feed_marks(self, name: str, programs: tuple[str, ...]) -> str:
+        text = f"{name} celebra esta observancia."
+        if programs:
+            listed = ", ".join(programs[:-1]) + (" y " if len(programs) > 1 else "")
+            text += f" Programas: {listed}{programs[-1]}."
+        return text
+
+    def feed_drafts(self, sends: tuple[tuple[dt.date, int], ...], at: str) -> str:
+        items = [
+            f"{self.long_date(day)} ({days} día{'' if days == 1 else 's'} antes)"
+            for day, days in sends
+        ]
+        joined = "; ".join(items)
+        return (
+            f"Los borradores se envían el {joined}, a las {at}."
+            if len(items) > 1
+            else (f"El borrador se envía el {joined}, a las {at}.")
+        )
