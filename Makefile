@@ -43,7 +43,13 @@ $(ICALJS): tests/clients/icaljs/package-lock.json
 	@if command -v npm >/dev/null; then npm ci --prefix tests/clients/icaljs --no-audit --no-fund; \
 	else echo "npm is missing: the ical.js test will fail; install nodejs and npm (see .ci/run)"; fi
 
-pytest: $(VENV)/.dev-installed $(ICALJS)
+# axe-core checks every page in the browser tests (tests/test_browser.py)
+AXE := tests/clients/axe/node_modules/.package-lock.json
+$(AXE): tests/clients/axe/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix tests/clients/axe --no-audit --no-fund; \
+	else echo "npm is missing: the browser tests will fail; install nodejs and npm (see .ci/run)"; fi
+
+pytest: $(VENV)/.dev-installed $(ICALJS) $(AXE)
 	$(BIN)/pytest
 
 # Every golden file: dates, drafts and a feed; review the diff before committing.
@@ -55,6 +61,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/feed_build.py
 	$(BIN)/python bench/service_footprint.py
 	$(BIN)/python bench/postgresql.py
+	$(BIN)/python bench/web_pages.py
 
 bench-http: $(VENV)/.dev-installed
 	$(BIN)/python bench/http_load.py

@@ -21,6 +21,7 @@ from web_support import PROFILE, SMALL
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = "2018-06-15T08:00:00+00:00"  # the window of feed-small.yaml's observances
+STATUS_TOKEN = "status-token-of-the-test-server"  # /status is not public: health() sends it
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> bool:
@@ -62,6 +63,7 @@ class ServerProcess:
             "OBSERVANCES_TICK_SECONDS": "1",
             "OBSERVANCES_FAKE_NOW": NOW,
             "OBSERVANCES_PORT": str(self.port),
+            "OBSERVANCES_STATUS_TOKEN": STATUS_TOKEN,
             **(env or {}),
         }
         self.proc = subprocess.Popen(
@@ -83,10 +85,13 @@ class ServerProcess:
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
-    def get(self, path: str, timeout: float = 5.0) -> tuple[int, bytes] | None:
+    def get(
+        self, path: str, timeout: float = 5.0, headers: dict[str, str] | None = None
+    ) -> tuple[int, bytes] | None:
         """Status and body, or None when the server does not answer."""
+        request = urllib.request.Request(self.url + path, headers=headers or {})
         try:
-            with urllib.request.urlopen(self.url + path, timeout=timeout) as response:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
                 return response.status, response.read()
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read()
@@ -94,7 +99,9 @@ class ServerProcess:
             return None
 
     def health(self) -> dict[str, Any]:
-        answer = self.get("/healthz")
+        """The health with its problems and checks: /status, with the status token (the
+        public /healthz answers the status word only)."""
+        answer = self.get("/status", headers={"authorization": f"Bearer {STATUS_TOKEN}"})
         assert answer is not None, self.output
         body: dict[str, Any] = json.loads(answer[1])
         return body

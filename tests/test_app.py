@@ -23,6 +23,8 @@ from observances.wiring import live_templates
 ROOT = Path(__file__).resolve().parent.parent
 # 7 days before South-South Cooperation 2027 (12 September), after the 09:00 UTC send time
 NOW = "2027-09-05T10:00:00+00:00"
+STATUS_TOKEN = "status-token-of-the-test"
+AUTH = {"authorization": f"Bearer {STATUS_TOKEN}"}
 
 
 class Running:
@@ -37,6 +39,7 @@ class Running:
             "OBSERVANCES_TICK_SECONDS": "1",
             "OBSERVANCES_FAKE_NOW": NOW,
             "OBSERVANCES_CACHE_DIR": str(tmp_path / "cache"),
+            "OBSERVANCES_STATUS_TOKEN": STATUS_TOKEN,
         }
         with self.log.open("wb") as out:  # the repository's defaults: run from its root
             self.proc = subprocess.Popen(
@@ -47,10 +50,13 @@ class Running:
                 stderr=subprocess.STDOUT,
             )
 
-    def get(self, path: str) -> tuple[int, dict[str, str], bytes]:
+    def get(
+        self, path: str, headers: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
         url = f"http://127.0.0.1:{self.port}{path}"
+        request = urllib.request.Request(url, headers=headers or {})
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:
+            with urllib.request.urlopen(request, timeout=5) as response:
                 return response.status, dict(response.headers), response.read()
         except urllib.error.HTTPError as error:
             return error.code, dict(error.headers), error.read()
@@ -116,19 +122,19 @@ def test_run_serves_the_feeds_and_writes_due_drafts_to_the_maildir(running: Runn
     assert b"SUMMARY:United Nations Day for South-South Cooperation" in body
 
     code, _, body = running.get("/healthz")
-    health = json.loads(body)
+    assert (code, json.loads(body)) == (200, {"status": "ok"})
+    assert running.get("/status", {"accept": "application/json"})[0] == 401  # no token
+
+    code, _, body = running.get("/status", AUTH)
+    status = json.loads(body)
     assert code == 200
-    assert {c["name"]: c["ok"] for c in health["checks"]} == {
+    assert {c["name"]: c["ok"] for c in status["checks"]} == {
         "scheduler": True,
         "templates": True,
         "outbox": True,
         "transport": True,
         "plan": True,
     }
-
-    code, _, body = running.get("/status")
-    status = json.loads(body)
-    assert code == 200
     assert status["service"]["outbox"]["counts"]["sent"] >= 1
     assert "password" not in body.decode().lower()
 

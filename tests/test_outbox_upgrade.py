@@ -47,7 +47,7 @@ def test_a_version_1_outbox_gains_the_language_and_keeps_its_rows(tmp_path: Path
         outbox.create()  # an older layout: the service refuses to start on it
     migrations.upgrade(outbox.engine)
     outbox.create()
-    assert outbox.schema_version() == SCHEMA_VERSION == 3
+    assert outbox.schema_version() == SCHEMA_VERSION == 4
     key = SendKey("south-south-cooperation", dt.date(2027, 9, 12), 7)
     row = outbox.get(key)
     assert row is not None

@@ -79,10 +79,12 @@ def test_every_commented_default_in_the_file_is_the_default(run: Run) -> None:
     assert set(shown) | active | {"feeds"} == set(Settings.model_fields)
     examples = {"database_url", "smtp_host", "smtp_port", "smtp_username", "smtp_password"}
     examples |= {"base_url", "registry", "profile", "templates_dir"}  # not defaults
+    examples |= {"session_secret", "status_token"}  # the desk's secrets: unset by default
     values = tomllib.loads(
         "\n".join(f"{name} = {value}" for name, value in shown.items() if name not in examples)
     )
-    assert len(values) == 20  # feed_windows, feed_marked_alarm_days (16), mail_from_name (11)
+    # feed_windows, feed_marked_alarm_days (16), mail_from_name (11), users, login_delay (12)
+    assert len(values) == 22
     assert Settings(**values) == Settings()
 
 

@@ -10,7 +10,7 @@ import pytest
 from icalendar import Calendar
 from pydantic import SecretStr
 from starlette.testclient import TestClient
-from web_support import make_app, workspace
+from web_support import STATUS_AUTH, make_app, workspace
 
 from observances.settings import FeedSpec
 from observances.web.app import FeedCache, HealthCheck
@@ -165,18 +165,19 @@ def test_index_lists_public_feeds_and_escapes_text(client: TestClient) -> None:
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
     text = page.text
-    assert 'href="http://testserver/feeds/all.ics"' in text
+    outlook = "https://outlook.office.com/calendar/0/addfromweb?url="
+    assert f'href="{outlook}http%3A%2F%2Ftestserver%2Ffeeds%2Fall.ics"' in text
     assert 'href="webcal://testserver/feeds/human-rights.ics"' in text
     assert "board.ics" not in text
     assert SECRET not in text
-    for app_name in ("Google Calendar", "Outlook", "Apple Calendar", "Thunderbird"):
+    for app_name in ("Google", "Outlook", "Apple Calendar", "Thunderbird"):
         assert app_name in text
     # a feed's title has <, > and quotes: escaped wherever it appears
     assert "<&>" not in text
-    assert "Peace &lt;&amp;&gt; &quot;Rights&quot;" in text
+    assert "Peace &lt;&amp;&gt; &#34;Rights&#34;" in text
 
 
-def test_index_shows_the_next_30_days(tmp_path: Path) -> None:
+def test_index_shows_the_next_60_days(tmp_path: Path) -> None:
     import datetime as dt
 
     registry, profile = workspace(tmp_path)
@@ -185,15 +186,17 @@ def test_index_shows_the_next_30_days(tmp_path: Path) -> None:
         text = test_client.get("/").text
     assert "World Habitat Day" in text  # 1 October 2018
     assert "World Migratory Bird Day" in text  # 13 October 2018
-    assert "Science and Peace" not in text  # 5 November: more than 30 days on
+    assert "Science and Peace" in text  # 5 November: 46 days on
+    assert "Human Rights Day" not in text  # 10 December: more than 60 days on
 
 
 def test_healthz_and_status(client: TestClient) -> None:
     health = client.get("/healthz")
     assert health.status_code == 200
-    assert health.json()["status"] == "ok"
-    assert health.json()["registry_revision"] == "2019-06-30"
-    status = client.get("/status").json()
+    assert health.json() == {"status": "ok"}  # the status word only, on the public port
+    assert client.get("/status", headers={"accept": "application/json"}).status_code == 401
+    status = client.get("/status", headers=STATUS_AUTH).json()
+    assert status["registry_revision"] == "2019-06-30"
     assert status["service"] == {"outbox": {"pending": 0}}
     assert "board" not in status["feeds"]
     assert "all" in status["feeds"]
@@ -204,5 +207,7 @@ def test_a_failing_service_check_makes_healthz_503(tmp_path: Path) -> None:
     app, _ = make_app(registry, profile, checks=(HealthCheck("scheduler", False, "no tick"),))
     with TestClient(app) as test_client:
         response = test_client.get("/healthz")
-    assert response.status_code == 503
-    assert response.json()["checks"] == [{"name": "scheduler", "ok": False, "detail": "no tick"}]
+        assert response.status_code == 503
+        assert response.json() == {"status": "unhealthy"}
+        status = test_client.get("/status", headers=STATUS_AUTH).json()
+    assert status["checks"] == [{"name": "scheduler", "ok": False, "detail": "no tick"}]

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from starlette.testclient import TestClient
-from web_support import TODAY, make_app, noon_utc, workspace
+from web_support import STATUS_AUTH, TODAY, make_app, noon_utc, workspace
 
 from observances.settings import Settings
 from observances.web.app import create_app
@@ -50,7 +50,8 @@ def test_a_bad_edit_keeps_the_last_good_feed_and_reports_it(tmp_path: Path) -> N
         assert served.content == good.content
         health = client.get("/healthz")
         assert health.status_code == 200  # still serving: degraded, not down
-        body = health.json()
+        assert health.json() == {"status": "degraded"}
+        body = client.get("/status", headers=STATUS_AUTH).json()
         assert body["status"] == "degraded"
         messages = [p["message"] for p in body["problems"]]
         assert any("13-03" in m and "observances.yaml" in m for m in messages)
@@ -58,7 +59,7 @@ def test_a_bad_edit_keeps_the_last_good_feed_and_reports_it(tmp_path: Path) -> N
 
         edit(registry, 'rule: {date: "13-03"}', 'rule: {date: "12-03"}')
         assert live.refresh() is True
-        fixed = client.get("/healthz").json()
+        fixed = client.get("/status", headers=STATUS_AUTH).json()
         assert (fixed["status"], fixed["problems"]) == ("ok", [])
 
 

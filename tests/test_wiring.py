@@ -29,11 +29,17 @@ def test_today_is_the_date_in_the_configured_zone() -> None:
 
 def test_the_web_app_places_its_window_by_the_configured_zone(tmp_path: Path) -> None:
     registry, profile = workspace(tmp_path)
-    settings = Settings(registry=registry, profile=profile, timezone="Pacific/Kiritimati")
+    settings = Settings(
+        registry=registry,
+        profile=profile,
+        timezone="Pacific/Kiritimati",
+        data_dir=tmp_path / "data",
+        status_token="token",
+    )
     files = wiring.live_files(settings, lambda: NEW_YEARS_EVE_NOON)
     app = wiring.web_app(settings, files, now=lambda: NEW_YEARS_EVE_NOON, poll_seconds=0)
     with TestClient(app) as client:
-        status = client.get("/status").json()
+        status = client.get("/status", headers={"authorization": "Bearer token"}).json()
         assert status["feed_window"] == [2018, 2021]
         assert status["feed_windows"]["all"] == [2019, 2020]  # feed_windows: this year, next
 

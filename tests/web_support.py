@@ -12,12 +12,16 @@ from starlette.applications import Starlette
 from observances.reloading import Live
 from observances.settings import FeedSpec, Settings
 from observances.web.app import HealthCheck, create_app
+from observances.web.auth import Accounts, Sessions
+from observances.web.desk import DeskConfig
 from observances.web.state import Loaded, live_files
 from observances.wiring import configured_feeds, feed_options
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "tests" / "data" / "registries" / "feed-small.yaml"
 TODAY = dt.date(2018, 6, 15)  # windows: 2017-2020 by default, 2018-2019 for `all`
+STATUS_TOKEN = "status-token-for-tests"
+STATUS_AUTH = {"authorization": f"Bearer {STATUS_TOKEN}"}
 
 
 def noon_utc() -> dt.datetime:
@@ -70,5 +74,12 @@ def make_app(
         now=now,
         stamps_path=stamps,
         poll_seconds=0,
+        desk=DeskConfig(
+            Accounts({}),
+            Sessions(b"a secret for the tests only", clock=lambda: 1.8e9),
+            None,
+            None,
+            status_token=STATUS_TOKEN,
+        ),
     )
     return app, live

@@ -202,6 +202,28 @@ class Settings(BaseSettings):
         "and one per tag.",
     )
 
+    # --- the team's workspace (docs/desk.md) ----------------------------------------------------
+    users: dict[str, str] = Field(
+        {},
+        description="Accounts of the signed-in desk: user name = argon2 hash, as written by "
+        "`observances user add NAME` (TOML [users] table).",
+    )
+    session_secret: SecretStr | None = Field(
+        None,
+        description="Key that signs session cookies (32+ random characters); unset: one is "
+        "made and kept in <data_dir>/session.key.",
+    )
+    status_token: SecretStr | None = Field(
+        None,
+        description="Token for scripts reading /status as JSON (Authorization: Bearer <token>); "
+        "unset: /status needs a signed-in session.",
+    )
+    login_delay_seconds: Annotated[float, Field(ge=0)] = Field(
+        1.0,
+        description="After 3 failed sign-ins for a name or from an address, each further "
+        "attempt waits this long, doubling up to 30 s.",
+    )
+
     _split = field_validator("mail_to", "feed_alarm_days", "feed_marked_alarm_days", mode="before")(
         _split_commas
     )
@@ -390,6 +412,8 @@ _EXAMPLES = {
     "smtp_username": '"observances"',
     "smtp_password": '"..."',
     "base_url": '"https://observances.example.org"',
+    "session_secret": '"<32 or more random characters>"',
+    "status_token": '"<a long random token>"',
 }
 
 

@@ -35,13 +35,17 @@ if TYPE_CHECKING:
     from observances.calendar.feedset import Feed, FeedOptions
     from observances.delivery.mail import Transport
     from observances.delivery.outbox import Outbox
+    from observances.delivery.planner import PlannedSend
     from observances.delivery.sending import MailRouting, PassReport, Renderer
     from observances.delivery.ticker import InstanceLock, PartHealth, Provider, Service, Timing
+    from observances.drafts.render import Draft
     from observances.drafts.templates import TemplateSet
+    from observances.occurrences import Occurrence
     from observances.profile import Profile
     from observances.registry.models import Registry
     from observances.settings import Settings
     from observances.web.app import HealthCheck
+    from observances.web.desk import DeskConfig, Mail
     from observances.web.state import Loaded
 
 log = logging.getLogger(__name__)
@@ -111,7 +115,11 @@ def web_app(
     health_checks: Sequence[Callable[[], HealthCheck]] = (),
     status: Callable[[], dict[str, Any]] | None = None,
     poll_seconds: float = 2.0,
+    templates: Callable[[], TemplateSet] | None = None,
 ) -> Starlette:
+    """The app, with the team's workspace (docs/desk.md) over the outbox of the settings when
+    an account or a status token is configured; `templates` renders its drafts (default: the
+    templates directory, read once)."""
     from observances.calendar.feedset import over_budget
     from observances.errors import InputError
     from observances.web.app import create_app
@@ -124,6 +132,12 @@ def web_app(
     )
     if too_big:
         raise InputError("\n".join(str(exc) for exc in too_big))
+
+    desk = None  # no account and no status token: nobody could use a workspace, none is made
+    if settings.users or settings.status_token:
+        if templates is None:
+            templates = live_templates(settings.templates_dir, now).current
+        desk = desk_config(settings, files, templates, status, now=now)
     return create_app(
         files,
         options,
@@ -134,6 +148,7 @@ def web_app(
         health_checks=health_checks,
         status=status,
         poll_seconds=poll_seconds,
+        desk=desk,
     )
 
 
@@ -167,8 +182,7 @@ def draft_renderer(
     """The service's renderer: the statement draft, in `language` (None: the profile's), as
     of `today` (`local_today`, on the service's clock). `profile` and `templates` are read at
     each call, so that an edit is picked up by the next draft."""
-    from observances.drafts.render import Draft, render
-    from observances.occurrences import Occurrence
+    from observances.drafts.render import render
 
     def renderer(
         occurrence: Occurrence,
@@ -383,6 +397,7 @@ def run(settings: Settings, *, use_lock: bool = True) -> None:
             part(service.inputs_health),
         ),
         status=service.status_report,
+        templates=templates.current,
     )
     config = server_config(app)
     address = f"http://{settings.host}:{settings.port}/"
@@ -419,3 +434,273 @@ def run(settings: Settings, *, use_lock: bool = True) -> None:
 
 def _ignore(signum: int, frame: FrameType | None) -> None:
     """Takes the signal uvicorn re-raises after its shutdown; the stop is already under way."""
+
+
+# --- the desk: the web's DeskBackend over the outbox and the planner ---------------------------
+
+
+class OutboxDesk:
+    """What the desk reads and does on the delivery side (`web.desk.DeskBackend`)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        outbox: Outbox,
+        state: Callable[[], tuple[Registry, Profile]],
+        templates: Callable[[], TemplateSet],
+        report: Callable[[], dict[str, Any]] | None = None,
+        *,
+        now: Now = clock.now,
+    ) -> None:
+        self.settings = settings
+        self.outbox = outbox
+        self.state = state
+        self.templates = templates
+        self._report = report
+        self.now = now
+        self.today = local_today(settings, now)
+        self._memo: tuple[Registry, Profile, tuple[dt.date, dt.date], list[PlannedSend]] | None
+        self._memo = None
+
+    def _planned(self, first: dt.date, last: dt.date) -> list[PlannedSend]:
+        from observances.delivery import planner
+
+        registry, profile = self.state()
+        # one entry: the desk asks for the same window on every view of one day
+        memo = self._memo
+        if memo and memo[0] is registry and memo[1] is profile and memo[2] == (first, last):
+            return memo[3]
+        planned = planner.plan(
+            registry,
+            profile,
+            zone=self.settings.zone,
+            send_time=self.settings.send_time,
+            first_day=first,
+            last_day=last,
+        )
+        self._memo = (registry, profile, (first, last), planned)
+        return planned
+
+    def mails(self, first: dt.date, last: dt.date) -> list[Mail]:
+        from observances.web.desk import Mail
+
+        rows = {
+            row.key: row for row in self.outbox.rows(since=first) if row.key.occurrence_date <= last
+        }
+        found = [
+            Mail(
+                key.observance_id,
+                key.occurrence_date,
+                key.lead_days,
+                row.send_at,
+                row.status.value,
+                row.attempts,
+                row.sent_at,
+                row.last_error,
+            )
+            for key, row in rows.items()
+        ]
+        for send in self._planned(first, last):
+            if send.key not in rows:  # beyond the service's horizon: planned, not yet in it
+                key = send.key
+                found.append(
+                    Mail(
+                        key.observance_id,
+                        key.occurrence_date,
+                        key.lead_days,
+                        send.send_at,
+                        "planned",
+                    )
+                )
+        return sorted(found, key=lambda m: (m.send_at, m.observance_id, m.lead_days))
+
+    def skip(self, observance_id: str, day: dt.date, now: dt.datetime) -> int:
+        """Open rows become `skipped`; planned sends not in the outbox yet are written as
+        `skipped` too, so that the service never plans them later."""
+        from sqlalchemy import select, update
+
+        from observances.delivery.outbox import OPEN, Status
+        from observances.delivery.schema import message_id, outbox_table
+
+        planned = [s for s in self._planned(day, day) if s.key.observance_id == observance_id]
+        T = outbox_table.c
+        with self.outbox.engine.begin() as conn:
+            known = {
+                r.lead_days
+                for r in conn.execute(
+                    select(T.lead_days).where(
+                        T.observance_id == observance_id, T.occurrence_date == day
+                    )
+                )
+            }
+            for send in planned:
+                if send.key.lead_days in known:
+                    continue
+                conn.execute(
+                    outbox_table.insert(),
+                    {
+                        "observance_id": observance_id,
+                        "occurrence_date": day,
+                        "lead_days": send.key.lead_days,
+                        "send_at": send.send_at,
+                        "status": Status.SKIPPED.value,
+                        "attempts": 0,
+                        "next_attempt_at": send.send_at,
+                        "message_id": message_id(send.key, self.outbox.domain),
+                        "created_at": now,
+                        "updated_at": now,
+                    },
+                )
+            result = conn.execute(
+                update(outbox_table)
+                .where(
+                    T.observance_id == observance_id,
+                    T.occurrence_date == day,
+                    T.status.in_([s.value for s in OPEN]),
+                )
+                .values(status=Status.SKIPPED.value, updated_at=now, last_error=None)
+            )
+        return int(result.rowcount or 0) + len([s for s in planned if s.key.lead_days not in known])
+
+    def unskip(self, observance_id: str, day: dt.date, now: dt.datetime) -> int:
+        from sqlalchemy import update
+
+        from observances.delivery.outbox import Status
+        from observances.delivery.schema import outbox_table
+
+        T = outbox_table.c
+        with self.outbox.engine.begin() as conn:
+            result = conn.execute(
+                update(outbox_table)
+                .where(
+                    T.observance_id == observance_id,
+                    T.occurrence_date == day,
+                    T.status == Status.SKIPPED.value,
+                )
+                .values(status=Status.CANCELLED.value, updated_at=now)
+            )
+        return int(result.rowcount or 0)
+
+    def send_again(self, observance_id: str, day: dt.date, now: dt.datetime) -> bool:
+        """The latest sent mail of the occurrence goes again at the next tick, with its own
+        Message-ID (the same one, as after a crash)."""
+        from sqlalchemy import update
+
+        from observances.delivery.outbox import Status
+        from observances.delivery.schema import outbox_table
+
+        rows = [
+            r
+            for r in self.outbox.rows(since=day)
+            if r.key.observance_id == observance_id and r.key.occurrence_date == day
+        ]
+        sent = [r for r in rows if r.status == Status.SENT]
+        target = min(sent, key=lambda r: r.key.lead_days, default=None)
+        if target is None:
+            return False
+        T = outbox_table.c
+        with self.outbox.engine.begin() as conn:
+            done = conn.execute(
+                update(outbox_table)
+                .where(T.id == target.id, T.status == Status.SENT.value)
+                .values(
+                    status=Status.RETRY.value,
+                    next_attempt_at=now,
+                    last_error="sent again from the desk",
+                    updated_at=now,
+                )
+            ).rowcount
+        return bool(done)
+
+    def draft(self, occurrence: Occurrence, language: str) -> Draft:
+        from observances.drafts.render import render
+
+        _, profile = self.state()
+        return render(occurrence, profile, self.templates(), language=language, today=self.today())
+
+    def report(self) -> dict[str, Any]:
+        if self._report is not None:
+            return self._report()
+        return {"outbox": self.outbox.report(self.now()).as_json()}
+
+
+def session_secret(settings: Settings) -> bytes:
+    """The configured secret, or one made once and kept in the data directory (0600), so that
+    sessions survive a restart without any setup."""
+    import os
+    import secrets
+
+    if settings.session_secret is not None:
+        return settings.session_secret.get_secret_value().encode()
+    path = settings.data_dir / "session.key"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(32).encode()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as file:
+        file.write(secret)
+    return secret
+
+
+def desk_config(
+    settings: Settings,
+    files: Live[Loaded],
+    templates: Callable[[], TemplateSet],
+    report: Callable[[], dict[str, Any]] | None = None,
+    *,
+    now: Now = clock.now,
+) -> DeskConfig:
+    """The workspace for the web app: accounts, sessions, its table and the outbox."""
+    import time
+
+    from observances.web.auth import Accounts, Sessions, Throttle
+    from observances.web.desk import DeskConfig
+    from observances.web.desk_store import DeskStore
+
+    outbox = outbox_for(settings)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    outbox.create()
+    store = DeskStore(settings.outbox_url)
+    store.create()
+
+    def state() -> tuple[Registry, Profile]:
+        loaded = files.current()
+        return loaded.registry, loaded.profile
+
+    token = settings.status_token.get_secret_value() if settings.status_token else None
+    return DeskConfig(
+        accounts=Accounts(settings.users),
+        sessions=Sessions(session_secret(settings), clock=time.time),
+        store=store,
+        backend=OutboxDesk(settings, outbox, state, templates, report, now=now),
+        status_token=token,
+        throttle=Throttle(base_delay=settings.login_delay_seconds),
+        now=now,
+        zone=settings.zone,
+    )
+
+
+# --- the static export ---------------------------------------------------------------------
+
+
+def publish(settings: Settings, directory: Path, base_url: str | None, now: Now = clock.now) -> int:
+    """`observances publish`: the public site as files under `directory` (created if needed),
+    the same bytes for the same inputs; a file whose bytes are already there is not rewritten.
+    Returns how many files the export holds."""
+    from observances.web.export import export_site
+
+    files = live_files(settings, now).current()
+    base = (base_url or settings.base_url or f"http://{settings.host}:{settings.port}").rstrip("/")
+    exported = export_site(files, feed_options(settings), base, local_today(settings, now)())
+    for relative, body in exported.items():
+        path = directory / relative
+        if path.is_file() and path.read_bytes() == body:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".partial")
+        partial.write_bytes(body)
+        partial.replace(path)  # atomic: a server never reads half a file
+    return len(exported)

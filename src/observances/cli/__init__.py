@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import click
 
-from observances.cli import catalog, database, drafts, feeds, service, setup
+from observances.cli import catalog, database, drafts, feeds, publish, service, setup, users
 from observances.errors import ObservancesError, RegistryError
 
 
@@ -39,6 +39,8 @@ for command in (
     *drafts.COMMANDS,
     *feeds.COMMANDS,
     *service.COMMANDS,
+    *publish.COMMANDS,
+    *users.COMMANDS,
     *setup.COMMANDS,
     *database.COMMANDS,
 ):

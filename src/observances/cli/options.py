@@ -331,6 +331,9 @@ OPTION_TABLE: dict[str, OptionRow] = {
     "--port": (click.IntRange, False),
     "--dry-run": (None, False),
     "--unsafe-no-lock": (None, False),
+    # publishing and accounts
+    "--base-url": (click.types.StringParamType, False),
+    "--password-stdin": (None, False),
     # click's own
     "--help": (None, False),
     "--version": (None, False),

@@ -40,6 +40,9 @@ class Status(StrEnum):
     DRY_RUN = "dry_run"  # logged instead of sent; sent for real once dry_run is off
     UNCERTAIN = "uncertain"  # twice the server took DATA and never answered; a person checks
     SUPERSEDED = "superseded"  # due together with a nearer lead time of its day, which went out
+    # a person chose on the desk not to mark this occurrence this year; `sync` never revives
+    # it (un-skipping turns it into `cancelled`, which the next sync revives)
+    SKIPPED = "skipped"
 
 
 OPEN = (Status.PENDING, Status.RETRY)
@@ -71,7 +74,7 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return None if value is None else value.replace(tzinfo=dt.UTC)
 
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """The layout of the tables below, recorded in `outbox_schema` when the outbox is created.
 Raise it with any change to them, so that older code refuses an outbox it would misread. (A
 migration tool such as Alembic keeps its own table; it can start from this number.)

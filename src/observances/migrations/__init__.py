@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 
 from observances.errors import ObservancesError
 
-HEAD = "0004"
+HEAD = "0005"
 """The newest revision in versions/ (a test checks that they agree): `check` compares the
 database's with it in one query, so that starting the service does not load Alembic."""
 

@@ -1,4 +1,5 @@
-"""The HTTP app: feeds with ETag/304, an index page, /healthz and /status (Starlette).
+"""The HTTP app: feeds with ETag/304, the public pages, /healthz, and the team's workspace
+behind a sign-in (desk.py), which holds /status (Starlette).
 
 Feeds are generated in memory from the registry; nothing here reads a file named by a request,
 so no path can reach outside the feed set. A feed's bytes are built once per registry version
@@ -12,7 +13,9 @@ import contextlib
 import datetime as dt
 import hashlib
 import logging
+import secrets
 import threading
+import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
@@ -24,12 +27,15 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from observances.calendar.feedset import Feed, FeedOptions, OverBudget
 from observances.calendar.stamps import StampBook
 from observances.reloading import Live
-from observances.web.pages import index_html
+from observances.web import views
+from observances.web.auth import Accounts, Sessions
+from observances.web.desk import DeskConfig, current_session, desk_routes
+from observances.web.pages import Filters, PublicPages, asset, render_page
 from observances.web.state import Loaded
 from observances.words import LANGUAGES
 
@@ -186,6 +192,36 @@ def not_modified(request: Request, rendered: Rendered) -> bool:
     return parsedate_to_datetime(rendered.last_modified) <= when
 
 
+class PageHeaders:
+    """Headers every HTML page gets: no framing (the desk's buttons cannot be clicked through
+    another site's page), no type sniffing, no address sent to other sites."""
+
+    HEADERS = (
+        (b"x-frame-options", b"DENY"),
+        (b"content-security-policy", b"frame-ancestors 'none'"),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+    )
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                if any(k == b"content-type" and v.startswith(b"text/html") for k, v in headers):
+                    headers.extend(self.HEADERS)
+                    message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 class LimitRequestLine:
     """Answers 414 to an overlong path or query before any routing or parsing happens."""
 
@@ -203,7 +239,7 @@ class LimitRequestLine:
         await self.app(scope, receive, send)
 
 
-def create_app(
+def create_app(  # noqa: PLR0915 - one closure per route, as before the public pages came
     live: Live[Loaded],
     options: FeedOptions,
     *,
@@ -214,12 +250,24 @@ def create_app(
     health_checks: Sequence[Callable[[], HealthCheck]] = (),
     status: Callable[[], dict[str, Any]] | None = None,
     poll_seconds: float = 2.0,
+    desk: DeskConfig | None = None,
 ) -> Starlette:
     """The app. `live` is polled every `poll_seconds` while the app runs (0: never; tests call
     `live.refresh()` themselves). `today` places the feed window and the index page's next
     days; `base_url` is the public address for subscribe links (default: the request's). The
-    service adds its heartbeat through `health_checks` and its outbox through `status`."""
+    service adds its heartbeat through `health_checks` and its outbox through `status`;
+    `desk` is the team's workspace (none: the workspace and /status refuse everybody)."""
     cache = FeedCache(options, now, stamps_path)
+    pages = PublicPages()
+    if desk is None:
+        desk = DeskConfig(
+            Accounts({}), Sessions(secrets.token_bytes(32), clock=time.time), None, None
+        )
+    sessions = desk.sessions
+
+    def user_of(request: Request) -> str | None:
+        session = current_session(request, sessions)
+        return session.user if session else None
 
     def window(name: str | None = None) -> tuple[int, int]:
         return options.years(today(), name)
@@ -258,13 +306,47 @@ def create_app(
     async def index(request: Request) -> Response:
         loaded = live.current()
         base = (base_url or str(request.base_url)).rstrip("/")
-        return HTMLResponse(index_html(loaded, base, today()))
+        params = request.query_params
+        filters = Filters(
+            q=params.get("q", "")[:200],
+            theme=params.get("theme", ""),
+            marked_only=params.get("marked") == "1",
+        )
+        html = pages.index(loaded, base, today(), filters, user_of(request))
+        return HTMLResponse(html)
+
+    async def observance(request: Request) -> Response:
+        loaded = live.current()
+        html = pages.observance(loaded, request.path_params["id"], today(), user_of(request))
+        if html is None:
+            message = "The registry has no observance with this id. All of them are listed at /."
+            page = render_page("error.html", heading="Not found", message=message)
+            return HTMLResponse(page, status_code=404)
+        return HTMLResponse(html)
+
+    async def data(request: Request) -> Response:
+        loaded = live.current()
+        if request.path_params["fmt"] not in ("json", "csv"):
+            return PlainTextResponse("No such file. The data is in .json and .csv\n", 404)
+        if request.path_params["fmt"] == "json":
+            body, media = views.data_json(loaded.registry, today()), "application/json"
+        else:
+            body, media = views.data_csv(loaded.registry, today()), "text/csv; charset=utf-8"
+        return Response(body, media_type=media, headers={"cache-control": "public, max-age=3600"})
+
+    async def assets(request: Request) -> Response:
+        name = request.path_params["name"]
+        media = {"site.css": "text/css; charset=utf-8", "site.js": "text/javascript"}.get(name)
+        if media is None:
+            return PlainTextResponse("Not found\n", status_code=404)
+        return Response(asset(name), media_type=media, headers={"cache-control": "max-age=300"})
 
     async def healthz(request: Request) -> Response:  # noqa: ARG001 - an endpoint
-        body = health(live, health_checks)
-        return JSONResponse(body, status_code=503 if body["status"] == "unhealthy" else 200)
+        # the status word only: what failed, and why, is for the signed-in /status
+        state = health(live, health_checks)["status"]
+        return JSONResponse({"status": state}, status_code=503 if state == "unhealthy" else 200)
 
-    async def status_page(request: Request) -> Response:  # noqa: ARG001 - an endpoint
+    def status_body() -> dict[str, Any]:
         loaded = live.current()
         body = health(live, health_checks)
         body["feeds"] = [f.name for f in loaded.feeds.values() if not f.private]
@@ -273,9 +355,11 @@ def create_app(
             f.name: list(window(f.name)) for f in loaded.feeds.values() if not f.private
         }
         body["feed_builds"] = cache.builds
-        if status is not None:
-            body["service"] = status()
-        return JSONResponse(body)
+        # without a service in this process (`serve`), the outbox as the desk reads it
+        report = status or (desk.backend.report if desk.backend is not None else None)
+        if report is not None:
+            body["service"] = report()
+        return body
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:  # noqa: ARG001 - Starlette
@@ -295,10 +379,16 @@ def create_app(
         Route("/feeds/{name}.ics", feed, methods=["GET", "HEAD"]),
         Route("/feeds/{name}/{year:int}.{lang}.ics", feed, methods=["GET", "HEAD"]),
         Route("/feeds/{name}/{year:int}.ics", feed, methods=["GET", "HEAD"]),
+        Route("/observances/{id}", observance, methods=["GET", "HEAD"]),
+        Route("/data/observances.{fmt:str}", data, methods=["GET", "HEAD"]),
+        Route("/assets/{name}", assets, methods=["GET", "HEAD"]),
         Route("/healthz", healthz, methods=["GET", "HEAD"]),
-        Route("/status", status_page, methods=["GET"]),
+        *desk_routes(live, desk, today),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.status_body = status_body
+    app.state.desk = desk
+    app.add_middleware(PageHeaders)
     app.add_middleware(LimitRequestLine)
     app.state.feed_cache = cache
     return app
