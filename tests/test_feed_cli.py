@@ -68,11 +68,13 @@ def test_marked_uses_the_profile(tmp_path: Path) -> None:
     [((), "all"), (("--marked",), "marked"), (("--tag", "human-rights"), "human-rights")],
 )
 def test_the_file_has_the_bytes_the_server_serves(
-    tmp_path: Path, args: tuple[str, ...], name: str
+    tmp_path: Path, args: tuple[str, ...], name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     registry, profile = workspace(tmp_path)
+    # the events' stamps live in the data directory: the test's own, not the checkout's
+    monkeypatch.setenv("OBSERVANCES_DATA_DIR", str(tmp_path / "data"))
     written = run(*args, "--registry", str(registry), "--profile", str(profile))
-    settings = Settings(registry=registry, profile=profile)
+    settings = Settings(registry=registry, profile=profile, data_dir=tmp_path / "data")
     app = wiring.web_app(settings, wiring.live_files(settings), poll_seconds=0)
     with TestClient(app) as client:
         served = client.get(f"/feeds/{name}.ics")
