@@ -214,6 +214,14 @@ def test_owner_state_history_and_downloads(desk: Desk) -> None:
             'attachment; filename="2026-12-10-human-rights-day.en.md"'
         )
         assert "Human Rights Day" in markdown.text
+        word = client.get(url + "/draft.en.docx")
+        assert word.headers["content-type"].startswith("application/vnd.openxmlformats")
+        import io
+
+        import docx
+
+        document = docx.Document(io.BytesIO(word.content))
+        assert any("Human Rights Day" in p.text for p in document.paragraphs)
         html = client.get(url + "/draft.es.html")
         assert html.text.startswith("<!doctype html>")
         assert '<html lang="es">' in html.text

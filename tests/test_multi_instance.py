@@ -24,6 +24,7 @@ from observances.delivery.outbox import Outbox, Status
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = "2027-09-05T09:00:30+00:00"
+STATUS_TOKEN = "multi-instance-status-token"
 OBSERVANCES = 300  # one lead time each: 300 drafts, all due at NOW (catch-ups: the date is
 # ahead). One lead per day, since several leads of one day due together send only the nearest.
 
@@ -73,8 +74,12 @@ class Instance:
 
     def is_planner(self) -> bool:
         """What the instance's /status says: whether it holds the planner's advisory lock."""
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/status",
+            headers={"Authorization": f"Bearer {STATUS_TOKEN}", "Accept": "application/json"},
+        )
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/status", timeout=5) as r:
+            with urllib.request.urlopen(request, timeout=5) as r:
                 return json.load(r)["service"]["planner"] is True
         except (OSError, KeyError, ValueError):
             return False
@@ -147,6 +152,10 @@ def environment(tmp_path: Path, pg_url: str, smtp_port: int) -> dict[str, str]:
         "OBSERVANCES_MAIL_FROM": "drafts@example.org",
         "OBSERVANCES_MAIL_TO": "comms@example.org",
         "OBSERVANCES_FAKE_NOW": NOW,
+        # 300 days a year: a window of this year and the next keeps each feed in its budget
+        "OBSERVANCES_FEED_YEARS_BACK": "0",
+        "OBSERVANCES_FEED_YEARS_AHEAD": "1",
+        "OBSERVANCES_STATUS_TOKEN": STATUS_TOKEN,  # /status answers scripts that carry it
     }
 
 

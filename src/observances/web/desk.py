@@ -64,6 +64,12 @@ class DraftText(Protocol):
     def markdown(self) -> str: ...
     @property
     def html(self) -> str: ...
+    def docx(self) -> bytes:
+        """The draft as a Word document, for teams that edit in Word or Google Docs."""
+        ...
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class DeskBackend(Protocol):
@@ -398,15 +404,17 @@ def desk_routes(  # noqa: PLR0915 - one closure per route keeps each handler nex
         draft = config.backend.draft(occ, language)
         name = f"{occ.start.isoformat()}-{occ.id}.{language}"
         if fmt == "md":
-            body = f"# {draft.subject}\n\n{draft.markdown}"
+            body = f"# {draft.subject}\n\n{draft.markdown}".encode()
             media = "text/markdown; charset=utf-8"
         elif fmt == "html":
-            body = render_page("draft_document.html", draft=draft, language=language)
+            body = render_page("draft_document.html", draft=draft, language=language).encode()
             media = "text/html; charset=utf-8"
+        elif fmt == "docx":
+            body, media = draft.docx(), DOCX
         else:
             return not_found()
         return Response(
-            body.encode("utf-8"),
+            body,
             media_type=media,
             headers={
                 "content-disposition": f'attachment; filename="{name}.{fmt}"',
