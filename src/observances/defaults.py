@@ -19,6 +19,10 @@ REGISTRY = "observances.yaml"
 PROFILE = "profiles/aipr.yaml"
 TEMPLATES = "templates"
 
+MAX_BYTES = 4 * 1024 * 1024
+"""The largest registry or profile file read: twelve times today's registry. Here rather than
+in yamlsource.py so that reading a cached registry need not import the YAML readers."""
+
 # what `observances init` copies for an organization to customize, besides observances.toml
 CUSTOMIZABLE = (PROFILE, TEMPLATES)
 

@@ -31,6 +31,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from observances import defaults
 from observances.errors import Problem
 
 if TYPE_CHECKING:
@@ -42,8 +43,7 @@ Path = tuple[str | int, ...]
 Finding = tuple[Path, str]
 """A problem not yet placed in a file: where in the data, and what is wrong."""
 
-MAX_BYTES = 4 * 1024 * 1024
-"""The largest file read: twelve times today's registry of 274 observances."""
+MAX_BYTES = defaults.MAX_BYTES
 MAX_DEPTH = 32
 """The deepest nesting of mappings and lists; the registry's schema needs eight."""
 MAX_VALUES = 100_000

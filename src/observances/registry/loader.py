@@ -11,6 +11,7 @@ import sys
 from pathlib import Path as FilePath
 from typing import TYPE_CHECKING, Any
 
+from observances import defaults
 from observances.errors import Problem, RegistryError
 from observances.registry import cache as registry_cache
 from observances.registry.models import Observance, Registry
@@ -32,11 +33,10 @@ _TOP_KEYS = ("revision", "tags", "themes", "observances")
 
 def load(path: str | os.PathLike[str]) -> Registry:
     """Load and validate the registry at `path`; raise RegistryError listing every problem."""
-    from observances.yamlsource import MAX_BYTES, decode
-
     try:
         with FilePath(path).open("rb") as file:
-            data = file.read(MAX_BYTES + 1)  # one byte more tells a file over the limit
+            # one byte more tells a file over the limit
+            data = file.read(defaults.MAX_BYTES + 1)
     except FileNotFoundError:
         message = "no such file; pass --registry PATH or set OBSERVANCES_REGISTRY"
         raise RegistryError([Problem(str(path), None, "", message)]) from None
@@ -48,6 +48,8 @@ def load(path: str | os.PathLike[str]) -> Registry:
     registry = registry_cache.read(cache, key) if cache else None
     if registry is not None:
         return registry
+    from observances.yamlsource import decode  # only when the cache cannot answer
+
     text, problems = decode(data, str(path))
     if text is None:
         raise RegistryError(problems)
