@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar, assert_never
 
-from babel.dates import format_date, format_skeleton, get_day_names, get_month_names
+from babel.dates import get_day_names, get_month_names
 
 from observances.registry.models import Citation, DateSpan, Kind
 from observances.registry.rules import (
@@ -17,14 +17,14 @@ from observances.registry.rules import (
     DayRange,
     FixedDate,
     FullMoon,
-    MonthDay,
     NthWeekday,
     Rule,
     WeekContaining,
     WholeSpan,
     WholeYear,
 )
-from observances.words.base import PLACEHOLDER, Noun, Wording, as_date, todo
+from observances.words.base import PLACEHOLDER, Noun, todo
+from observances.words.cldr import CldrWording
 
 LOCALE = "es"
 
@@ -58,28 +58,14 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-class Spanish(Wording):
+class Spanish(CldrWording):
     language = "es"
+    locale = LOCALE
 
     # --- dates --------------------------------------------------------------------------------
 
-    def long_date(self, day: dt.date) -> str:
-        return format_date(day, format="long", locale=LOCALE)
-
-    def month_day(self, day: MonthDay | dt.date) -> str:
-        return format_skeleton("MMMMd", as_date(day), locale=LOCALE)
-
-    def weekday(self, day: dt.date) -> str:
-        return format_date(day, format="EEEE", locale=LOCALE)
-
     def dated(self, weekday: str, dates: str) -> str:
         return f"{weekday}, {dates}"
-
-    def short_range(self, start: dt.date, end: dt.date) -> str:
-        def short(day: dt.date) -> str:
-            return format_date(day, format="EEE d MMM y", locale=LOCALE)
-
-        return short(start) if start == end else f"{short(start)} - {short(end)}"
 
     # --- numbers and nouns --------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar, assert_never
 
-from babel.dates import format_date, format_skeleton, get_day_names, get_month_names
+from babel.dates import get_day_names, get_month_names
 
 from observances.registry.models import Citation, DateSpan, Kind
 from observances.registry.rules import (
@@ -27,7 +27,8 @@ from observances.registry.rules import (
     WholeSpan,
     WholeYear,
 )
-from observances.words.base import DASH, PLACEHOLDER, Noun, Wording, as_date, todo
+from observances.words.base import DASH, PLACEHOLDER, Noun, as_date, todo
+from observances.words.cldr import CldrWording
 
 LOCALE = "fr"
 NBSP = "\u00a0"  # French puts a no-break space inside « » and before : ; ! ?
@@ -65,29 +66,21 @@ def quoted(text: str) -> str:
     return f"«{NBSP}{text}{NBSP}»"
 
 
-class French(Wording):
+class French(CldrWording):
     language = "fr"
+    locale = LOCALE
 
     # --- dates --------------------------------------------------------------------------------
 
     def long_date(self, day: dt.date) -> str:
-        return _first_day(format_date(day, format="long", locale=LOCALE), day.day)
+        return _first_day(super().long_date(day), day.day)
 
     def month_day(self, day: MonthDay | dt.date) -> str:
         date = as_date(day)
-        return _first_day(format_skeleton("MMMMd", date, locale=LOCALE), date.day)
-
-    def weekday(self, day: dt.date) -> str:
-        return format_date(day, format="EEEE", locale=LOCALE)
+        return _first_day(super().month_day(date), date.day)
 
     def dated(self, weekday: str, dates: str) -> str:
         return f"{weekday} {dates}"
-
-    def short_range(self, start: dt.date, end: dt.date) -> str:
-        def short(day: dt.date) -> str:
-            return format_date(day, format="EEE d MMM y", locale=LOCALE)
-
-        return short(start) if start == end else f"{short(start)} - {short(end)}"
 
     def date_range(self, start: dt.date, end: dt.date) -> str:
         if start == end:

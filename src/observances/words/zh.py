@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar, assert_never
 
-from babel.dates import format_date, format_skeleton, get_day_names
+from babel.dates import get_day_names
 
 from observances.registry.models import Citation, DateSpan, Kind
 from observances.registry.rules import (
@@ -19,14 +19,14 @@ from observances.registry.rules import (
     DayRange,
     FixedDate,
     FullMoon,
-    MonthDay,
     NthWeekday,
     Rule,
     WeekContaining,
     WholeSpan,
     WholeYear,
 )
-from observances.words.base import Noun, Wording, as_date, todo
+from observances.words.base import Noun, todo
+from observances.words.cldr import CldrWording
 
 LOCALE = "zh"
 
@@ -47,28 +47,14 @@ def quoted(text: str) -> str:
     return f"\u201c{text}\u201d"
 
 
-class Chinese(Wording):
+class Chinese(CldrWording):
     language = "zh"
+    locale = LOCALE
 
     # --- dates --------------------------------------------------------------------------------
 
-    def long_date(self, day: dt.date) -> str:
-        return format_date(day, format="long", locale=LOCALE)
-
-    def month_day(self, day: MonthDay | dt.date) -> str:
-        return format_skeleton("MMMMd", as_date(day), locale=LOCALE)
-
-    def weekday(self, day: dt.date) -> str:
-        return format_date(day, format="EEEE", locale=LOCALE)
-
     def dated(self, weekday: str, dates: str) -> str:
         return f"{dates}{weekday}"
-
-    def short_range(self, start: dt.date, end: dt.date) -> str:
-        def short(day: dt.date) -> str:
-            return format_date(day, format="y年M月d日EEE", locale=LOCALE)
-
-        return short(start) if start == end else f"{short(start)} - {short(end)}"
 
     def date_range(self, start: dt.date, end: dt.date) -> str:
         """ "2027年2月1日至7日", "2027年10月28日至11月3日"."""
